@@ -1,0 +1,81 @@
+#pragma once
+// Context: everything a handler knows about the invocation it answers.
+#include <skill/errors.hpp>
+#include <skill/invocation.hpp>
+#include <skill/slots.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace skill {
+
+class PersistenceSession;
+
+class Context {
+public:
+    explicit Context(Invocation invocation, PersistenceSession* persistence = nullptr,
+                     std::string trace_id = {});
+
+    const Invocation& invocation() const noexcept { return invocation_; }
+    const std::string& intent() const noexcept { return invocation_.intent; }
+    const std::string& locale() const noexcept { return invocation_.locale; }
+    const std::string& skill_id() const noexcept { return invocation_.skill_id; }
+    const std::string& trace_id() const noexcept { return trace_id_; }
+
+    /// A service token ("cvi"); never log it.
+    std::optional<std::string_view> token(std::string_view name) const;
+
+    /// Session attributes (string -> string). Changes are sent back in the response.
+    std::map<std::string, std::string>& session_attributes() noexcept { return session_attributes_; }
+    bool new_session() const noexcept { return !invocation_.session || invocation_.session->is_new; }
+
+    /// First value of a slot as T; std::nullopt when the slot is absent.
+    /// Throws SlotError when the value does not convert (uncaught: 400 code 3).
+    template <class T = std::string>
+    std::optional<T> slot(std::string_view name) const {
+        auto* values = slot_texts(name);
+        if (!values || values->empty()) return std::nullopt;
+        return convert<T>(name, values->front());
+    }
+
+    /// First value as T, or `fallback` when the slot is absent (still throws on a bad value).
+    template <class T>
+    T slot_or(std::string_view name, T fallback) const {
+        auto v = slot<T>(name);
+        return v ? std::move(*v) : std::move(fallback);
+    }
+
+    /// Every value of a slot as T (empty when absent); throws SlotError on a bad value.
+    template <class T = std::string>
+    std::vector<T> slots(std::string_view name) const {
+        std::vector<T> out;
+        if (auto* values = slot_texts(name))
+            for (const auto& text : *values) out.push_back(convert<T>(name, text));
+        return out;
+    }
+
+    /// The raw attributesV2 entries of a slot (empty when absent).
+    const std::vector<SlotValue>& raw_slot(std::string_view name) const;
+
+    /// The persistence session of this user (see skill/persistence.hpp).
+    /// Throws PersistenceError(unavailable) when persistence is not configured.
+    PersistenceSession& persistence() const;
+
+private:
+    const std::vector<std::string>* slot_texts(std::string_view name) const;
+    template <class T>
+    T convert(std::string_view name, const std::string& text) const {
+        auto v = parse_slot<T>(text);
+        if (!v) throw SlotError(std::string(name), text, std::string(slot_type_name<T>()));
+        return std::move(*v);
+    }
+
+    Invocation invocation_;
+    std::map<std::string, std::string> session_attributes_;
+    PersistenceSession* persistence_;
+    std::string trace_id_;
+};
+
+}  // namespace skill

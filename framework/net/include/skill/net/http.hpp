@@ -1,0 +1,20 @@
+#pragma once
+// Internal HTTP types shared by the server, the client and their users
+// (the runtime, the persistence client and stub). Not part of the skill API.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+namespace skill::net {
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+template <class T>
+using Awaitable = boost::asio::awaitable<T>;
+
+/// A JSON response with keep-alive and version copied from the request.
+Response json_response(const Request& req, http::status status, std::string body);
+
+}  // namespace skill::net

@@ -1,0 +1,82 @@
+#pragma once
+// A generic async HTTP/1.1 server: N I/O threads with one io_context each.
+// One acceptor hands connections out round-robin; a connection and everything
+// its handler awaits stay on one thread, so nothing on the hot path locks.
+// Keep-alive, pipelining, per-phase timeouts, size and connection limits, drain.
+#include <skill/net/http.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace skill::net {
+
+/// Called once per request on the connection's I/O thread.
+using RequestHandler = std::function<Awaitable<Response>(Request&)>;
+
+/// Body of the answers the server writes itself (400, 413, 431, 503, 500).
+/// Default: {"error":"<reason>","detail":"<detail>"}.
+using ErrorBodyWriter = std::function<std::string(http::status, std::string_view detail)>;
+
+struct ServerLimits {
+    std::size_t max_header_bytes = 8 * 1024;
+    std::size_t max_body_bytes = 1024 * 1024;
+    std::size_t max_connections = 10'000;          // over it: 503 and close
+    std::size_t max_requests_per_connection = 0;   // 0 = unlimited
+    std::chrono::milliseconds read_timeout{10'000};   // a whole request, once its first byte came
+    std::chrono::milliseconds idle_timeout{60'000};   // waiting for the next request
+    std::chrono::milliseconds write_timeout{10'000};
+    std::chrono::milliseconds drain_timeout{30'000};  // in-flight work gets this long on shutdown
+};
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 0;  // 0 = ephemeral
+    unsigned threads = 1;
+    ServerLimits limits;
+    std::string name = "http";  // for log lines
+    ErrorBodyWriter error_body;  // empty: the default
+};
+
+class HttpServer {
+public:
+    HttpServer(ServerOptions options, RequestHandler handler);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    /// Bind, listen and start the I/O threads. Returns the bound port. Throws on bind failure.
+    std::uint16_t start();
+    /// Graceful shutdown (any thread, idempotent): stop accepting, close idle
+    /// connections, let in-flight requests finish (each answer carries
+    /// `Connection: close`), then the I/O threads end.
+    void drain();
+    /// Block until the I/O threads have ended.
+    void wait();
+    /// Start, then drain on SIGINT/SIGTERM and wait.
+    void run_until_signal();
+
+    bool draining() const noexcept;
+    std::uint16_t port() const noexcept;
+    unsigned threads() const noexcept;
+    std::size_t open_connections() const noexcept;
+    /// The io_context of I/O thread i (to create per-thread resources before start()).
+    boost::asio::io_context& context(unsigned i);
+    /// Index of the I/O thread calling this, or 0 outside the server's threads.
+    static unsigned current_thread() noexcept;
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace skill::net

@@ -1,0 +1,323 @@
+#include <skill/log.hpp>
+#include <skill/net/http_server.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+namespace skill::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+thread_local unsigned t_thread_index = 0;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+/// A parse error the client deserves a 400 for (not a close or a cut-off).
+bool is_malformed(const beast::error_code& ec) {
+    return ec.category() == beast::http::make_error_code(http::error::bad_method).category() &&
+           ec != http::error::end_of_stream && ec != http::error::partial_message;
+}
+
+std::string default_error_body(http::status status, std::string_view detail) {
+    return boost::json::serialize(boost::json::value{
+        {"error", std::string(http::obsolete_reason(status))}, {"detail", detail}});
+}
+
+/// A live connection as the drain logic sees it (touched only on its own thread).
+struct Connection {
+    beast::tcp_stream* stream = nullptr;
+    bool busy = false;  // a request is being read, handled or answered
+};
+
+}  // namespace
+
+struct Worker {
+    explicit Worker(unsigned i) : index(i) {}
+    unsigned index;
+    asio::io_context context{1};
+    // Keeps run() going while the worker has no connection yet; released on drain.
+    asio::executor_work_guard<asio::io_context::executor_type> guard{context.get_executor()};
+    std::unordered_set<Connection*> connections;
+    std::optional<asio::steady_timer> drain_timer;
+    std::thread thread;
+};
+
+struct HttpServer::Impl {
+    Impl(ServerOptions o, RequestHandler h) : options(std::move(o)), handler(std::move(h)) {
+        if (options.threads == 0) options.threads = 1;
+        if (!options.error_body) options.error_body = default_error_body;
+        for (unsigned i = 0; i < options.threads; ++i)
+            workers.push_back(std::make_unique<Worker>(i));
+    }
+
+    ServerOptions options;
+    RequestHandler handler;
+    std::vector<std::unique_ptr<Worker>> workers;
+    std::optional<tcp::acceptor> acceptor;  // lives on worker 0
+    std::optional<asio::signal_set> signals;
+    std::atomic<bool> draining{false};
+    std::atomic<std::size_t> connections{0};
+    std::uint16_t port = 0;
+    bool started = false;
+    bool joined = false;
+
+    Awaitable<void> accept_loop();
+    Awaitable<void> session(Worker& worker, tcp::socket socket);
+    Awaitable<void> refuse(tcp::socket socket);
+    Awaitable<bool> serve_one(Worker& w, Connection& c, beast::tcp_stream& stream,
+                              beast::flat_buffer& buffer, unsigned& served);
+    Awaitable<void> write_error(beast::tcp_stream& stream, http::status status,
+                                std::string_view detail, unsigned version = 11);
+    void drain_worker(Worker& w);
+    void connection_closed(Worker& w, Connection& c);
+};
+
+// ---------------------------------------------------------------- accepting
+
+Awaitable<void> HttpServer::Impl::accept_loop() {
+    unsigned next = 0;
+    while (!draining) {
+        Worker& target = *workers[next++ % workers.size()];
+        auto [ec, socket] = co_await acceptor->async_accept(target.context, use_tuple);
+        if (ec) {
+            if (ec == asio::error::operation_aborted || draining) co_return;
+            // EMFILE and friends: back off briefly instead of spinning.
+            log::warning(options.name, "accept failed", {{"error", ec.message()}});
+            asio::steady_timer pause(workers[0]->context, std::chrono::milliseconds(50));
+            co_await pause.async_wait(use_tuple);
+            continue;
+        }
+        if (connections.load(std::memory_order_relaxed) >= options.limits.max_connections) {
+            asio::co_spawn(target.context, refuse(std::move(socket)), asio::detached);
+            continue;
+        }
+        connections.fetch_add(1, std::memory_order_relaxed);
+        asio::co_spawn(target.context, session(target, std::move(socket)), asio::detached);
+    }
+}
+
+Awaitable<void> HttpServer::Impl::refuse(tcp::socket socket) {
+    log::warning(options.name, "connection limit reached",
+                 {{"limit", static_cast<std::int64_t>(options.limits.max_connections)}});
+    beast::tcp_stream stream(std::move(socket));
+    co_await write_error(stream, http::status::service_unavailable, "too many connections");
+}
+
+// ---------------------------------------------------------------- a connection
+
+Awaitable<void> HttpServer::Impl::session(Worker& w, tcp::socket socket) {
+    socket.set_option(tcp::no_delay(true));
+    beast::tcp_stream stream(std::move(socket));
+    Connection conn{&stream};
+    w.connections.insert(&conn);
+    try {
+        beast::flat_buffer buffer;
+        unsigned served = 0;
+        while (co_await serve_one(w, conn, stream, buffer, served)) {
+        }
+    } catch (const std::exception& e) {
+        log::error(options.name, "connection failed", {{"error", e.what()}});
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.close();
+    connection_closed(w, conn);
+}
+
+void HttpServer::Impl::connection_closed(Worker& w, Connection& c) {
+    w.connections.erase(&c);
+    connections.fetch_sub(1, std::memory_order_relaxed);
+    if (draining && w.connections.empty() && w.drain_timer) w.drain_timer->cancel();
+}
+
+/// Reads, handles and answers one request. Returns whether to keep the connection.
+Awaitable<bool> HttpServer::Impl::serve_one(Worker&, Connection& c, beast::tcp_stream& stream,
+                                            beast::flat_buffer& buffer, unsigned& served) {
+    const auto& limits = options.limits;
+    c.busy = false;
+    if (draining) co_return false;
+
+    // Idle phase: wait for the first byte of the next request (pipelined bytes may be buffered).
+    if (buffer.size() == 0) {
+        stream.expires_after(served == 0 ? limits.read_timeout : limits.idle_timeout);
+        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+        if (ec) co_return false;  // closed, idle timeout or drain: nothing in flight
+        buffer.commit(n);
+    }
+    c.busy = true;
+
+    // Read phase: the whole request within read_timeout. A slow client is cut
+    // off: tcp_stream closes the socket on expiry, so there is no 408 to send.
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+    parser.body_limit(limits.max_body_bytes);
+    stream.expires_after(limits.read_timeout);
+    auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+    if (!hec && !parser.is_done()) {
+        if (auto expect = parser.get()[http::field::expect];
+            beast::iequals(expect, "100-continue")) {
+            http::response<http::empty_body> cont{http::status::continue_, 11};
+            co_await http::async_write(stream, cont, use_tuple);
+        }
+        auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+        hec = bec;
+    }
+    if (hec) {
+        if (hec == http::error::header_limit) {
+            co_await write_error(stream, http::status::request_header_fields_too_large,
+                                 "request header exceeds " + std::to_string(limits.max_header_bytes) + " bytes");
+        } else if (hec == http::error::body_limit) {
+            co_await write_error(stream, http::status::payload_too_large,
+                                 "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes");
+        } else if (is_malformed(hec)) {
+            co_await write_error(stream, http::status::bad_request,
+                                 "malformed HTTP request: " + hec.message());
+        }
+        log::info(options.name, "request not read", {{"error", hec.message()}});
+        co_return false;
+    }
+
+    Request req = parser.release();
+    bool keep_alive = req.keep_alive();
+    Response res;
+    try {
+        res = co_await handler(req);
+    } catch (const std::exception& e) {
+        log::error(options.name, "request handler failed", {{"error", e.what()}});
+        res = json_response(req, http::status::internal_server_error,
+                            options.error_body(http::status::internal_server_error, "internal error"));
+    }
+    ++served;
+    if (draining || (limits.max_requests_per_connection && served >= limits.max_requests_per_connection))
+        keep_alive = false;
+    res.keep_alive(keep_alive);
+    res.prepare_payload();
+    stream.expires_after(limits.write_timeout);
+    auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+    co_return !wec && keep_alive;
+}
+
+Awaitable<void> HttpServer::Impl::write_error(beast::tcp_stream& stream, http::status status,
+                                              std::string_view detail, unsigned version) {
+    Response res{status, version};
+    res.set(http::field::content_type, "application/json");
+    res.keep_alive(false);
+    res.body() = options.error_body(status, detail);
+    res.prepare_payload();
+    stream.expires_after(options.limits.write_timeout);
+    co_await http::async_write(stream, res, use_tuple);
+}
+
+// ---------------------------------------------------------------- drain
+
+void HttpServer::Impl::drain_worker(Worker& w) {
+    if (w.index == 0) {
+        beast::error_code ignored;
+        if (acceptor) acceptor->close(ignored);
+        if (signals) signals->cancel(ignored);
+    }
+    w.guard.reset();
+    // Idle connections wait for a first byte: cancel that. Busy ones finish
+    // their request, answer with Connection: close and end by themselves.
+    for (Connection* c : w.connections)
+        if (!c->busy) c->stream->cancel();
+    if (w.connections.empty()) return;
+    w.drain_timer.emplace(w.context, options.limits.drain_timeout);
+    w.drain_timer->async_wait([&w](beast::error_code ec) {
+        if (!ec) {
+            log::warning("http", "drain timeout: dropping connections still in flight",
+                         {{"connections", static_cast<std::int64_t>(w.connections.size())}});
+            w.context.stop();
+        }
+    });
+}
+
+// ---------------------------------------------------------------- HttpServer
+
+HttpServer::HttpServer(ServerOptions options, RequestHandler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::~HttpServer() {
+    if (impl_->started && !impl_->joined) {
+        drain();
+        wait();
+    }
+}
+
+std::uint16_t HttpServer::start() {
+    auto& im = *impl_;
+    auto address = asio::ip::make_address(im.options.host);
+    tcp::endpoint endpoint{address, im.options.port};
+    auto& acceptor = im.acceptor.emplace(im.workers[0]->context);
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    im.port = acceptor.local_endpoint().port();
+    asio::co_spawn(im.workers[0]->context, im.accept_loop(), asio::detached);
+    for (auto& w : im.workers) {
+        w->thread = std::thread([worker = w.get()] {
+            t_thread_index = worker->index;
+            worker->context.run();
+        });
+    }
+    im.started = true;
+    return im.port;
+}
+
+void HttpServer::drain() {
+    if (impl_->draining.exchange(true)) return;
+    for (auto& w : impl_->workers)
+        asio::post(w->context, [this, w = w.get()] { impl_->drain_worker(*w); });
+}
+
+void HttpServer::wait() {
+    if (impl_->joined) return;
+    for (auto& w : impl_->workers)
+        if (w->thread.joinable()) w->thread.join();
+    impl_->joined = true;
+}
+
+void HttpServer::run_until_signal() {
+    auto& sigs = impl_->signals.emplace(impl_->workers[0]->context, SIGINT, SIGTERM);
+    sigs.async_wait([this](beast::error_code ec, int signal) {
+        if (ec) return;
+        log::info(impl_->options.name, "signal received: draining", {{"signal", static_cast<std::int64_t>(signal)}});
+        drain();
+    });
+    if (!impl_->started) start();
+    wait();
+}
+
+bool HttpServer::draining() const noexcept { return impl_->draining; }
+std::uint16_t HttpServer::port() const noexcept { return impl_->port; }
+unsigned HttpServer::threads() const noexcept { return static_cast<unsigned>(impl_->workers.size()); }
+std::size_t HttpServer::open_connections() const noexcept { return impl_->connections; }
+asio::io_context& HttpServer::context(unsigned i) { return impl_->workers.at(i)->context; }
+unsigned HttpServer::current_thread() noexcept { return t_thread_index; }
+
+}  // namespace skill::net

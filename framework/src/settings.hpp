@@ -1,0 +1,61 @@
+#pragma once
+// The framework's own configuration, validated once at start-up from skill.conf
+// (see docs/configuration.md for every key, default and environment name).
+#include <skill/config.hpp>
+#include <skill/log.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace skill::runtime {
+
+struct Settings {
+    struct Skill {
+        std::string name = "hello";
+        std::string id;        // default: name
+        std::string version = "1";
+        std::string api_base;  // default: /v1/{name}; no trailing '/'
+        std::vector<std::string> locales{"de"};  // [skill] locales = de, en
+        bool debug = false;
+        enum class Auth { none, basic } auth = Auth::none;
+        std::string api_key;
+        std::size_t max_request_size = 1024 * 1024;
+        std::chrono::milliseconds timeout{5000};  // per-invocation deadline
+        std::string unavailable_text = "Sorry, I can't do that right now. Please try again later.";
+    } skill;
+    struct Http {
+        std::string host = "0.0.0.0";
+        std::uint16_t port = 4242;
+        unsigned threads = 0;  // 0: hardware concurrency
+        std::size_t max_header_size = 8 * 1024;
+        std::size_t max_connections = 10'000;
+        std::size_t max_requests_per_connection = 0;
+        std::chrono::milliseconds read_timeout{10'000};
+        std::chrono::milliseconds idle_timeout{60'000};
+        std::chrono::milliseconds write_timeout{10'000};
+        std::chrono::milliseconds drain_timeout{30'000};
+    } http;
+    struct Persistence {
+        std::string url = "http://service-persistence-service:1555";
+        std::chrono::milliseconds timeout{10'000};
+        bool active = true;
+    } persistence;
+    struct CircuitBreaker {
+        unsigned threshold = 5;
+        std::chrono::milliseconds timeout{30'000};
+    } circuit_breakers;
+    struct Log {
+        log::Level level = log::Level::info;
+        log::Format format = log::Format::json;
+    } log;
+};
+
+/// Validate `config` into Settings. Throws ConfigError naming section, key and
+/// value for an invalid value or an unknown key in a framework section
+/// ([skill], [http], [service-persistence], [circuit_breakers], [log]);
+/// other sections belong to the skill and are left alone.
+Settings load_settings(const Config& config);
+
+}  // namespace skill::runtime

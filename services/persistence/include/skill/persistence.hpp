@@ -1,0 +1,93 @@
+#pragma once
+// The persistence service as a handler sees it: a per-user session bound to
+// the invocation's `tokens.cvi` (protocol.md §5, docs/persistence.md).
+//
+//   auto data = co_await ctx.persistence().get();          // one GET per invocation, cached
+//   co_await ctx.persistence().set({{"name", "Anna"}});     // replace = true
+//   co_await ctx.persistence().set({{"visits", 1}}, false); // keep existing keys (atomic merge)
+//
+// Every failure is a PersistenceError; "no data yet" is an empty Document.
+#include <skill/document.hpp>
+#include <skill/task.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace skill {
+
+enum class PersistenceErrc {
+    timeout,       // no complete answer within [service-persistence] timeout
+    unreachable,   // connection refused / reset / host unknown
+    server_error,  // 5xx
+    unauthorized,  // 401 / 403: the token was refused
+    bad_response,  // malformed JSON, cut-off body, unexpected status
+    circuit_open,  // failing fast: too many consecutive failures
+    unavailable,   // service inactive in config, or the invocation carries no cvi token
+};
+
+std::string_view to_string(PersistenceErrc) noexcept;
+
+class PersistenceError : public std::runtime_error {
+public:
+    PersistenceError(PersistenceErrc code, std::string message, int http_status = 0);
+    PersistenceErrc code() const noexcept { return code_; }
+    int http_status() const noexcept { return http_status_; }  // 0 when no HTTP answer
+
+private:
+    PersistenceErrc code_;
+    int http_status_;
+};
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+/// The wire behind a session: HTTP in production, an in-memory fake in tests.
+class PersistenceTransport {
+public:
+    enum class Operation { get, get_all, set, remove };
+    struct Call {
+        Operation operation;
+        const std::string& token;                  // bearer token (never logged)
+        const boost::json::object* data = nullptr;  // set only
+        bool replace = true;                         // set only
+        const HeaderList& trace_headers;             // passed on verbatim
+    };
+    virtual ~PersistenceTransport() = default;
+    /// get: the data object (null value when there is none); get_all: the
+    /// object keyed by skill id; set: the stored data object; remove: null.
+    /// Throws PersistenceError.
+    virtual Task<boost::json::value> call(Call call) = 0;
+};
+
+class PersistenceSession {
+public:
+    PersistenceSession(PersistenceTransport* transport, std::string token, HeaderList trace_headers);
+
+    /// This skill's data for this user; empty Document when none is stored.
+    Task<Document> get();
+    /// All of this user's data, keyed by skill id.
+    Task<Document> get_all();
+    /// Store `data`. replace = false keeps keys that already exist (merged atomically
+    /// by the service). Returns the data now stored.
+    Task<Document> set(boost::json::object data, bool replace = true);
+    /// Delete this skill's data for this user.
+    Task<void> remove();
+
+    /// Number of calls that went over the wire (tests, metrics).
+    int calls() const noexcept { return calls_; }
+
+private:
+    Task<boost::json::value> call(PersistenceTransport::Operation op,
+                                  const boost::json::object* data = nullptr, bool replace = true);
+    PersistenceTransport* transport_;
+    std::string token_;
+    HeaderList trace_headers_;
+    std::optional<Document> cached_;
+    int calls_ = 0;
+};
+
+}  // namespace skill
