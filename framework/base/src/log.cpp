@@ -1,1 +1,282 @@
-// placeholder: being written
+// Structured log lines (docs/logging.md). On every request, so: no iostreams, one
+// reused thread_local buffer, one write(2) per line.
+#include <skill/log.hpp>
+
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <string>
+
+#include <unistd.h>
+
+namespace skill::log {
+namespace {
+
+std::atomic<Level> g_level{Level::info};
+std::atomic<Format> g_format{Format::json};
+
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool iequals(std::string_view text, std::string_view lower_word) {
+    if (text.size() != lower_word.size()) return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (lower(text[i]) != lower_word[i]) return false;
+    }
+    return true;
+}
+
+std::string_view level_name(Level level) {
+    switch (level) {
+    case Level::debug: return "DEBUG";
+    case Level::info: return "INFO";
+    case Level::warning: return "WARN";
+    case Level::error: return "ERROR";
+    case Level::off: break;
+    }
+    return "OFF";
+}
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is invalid
+// (log values come from requests: a stray byte must not make the line invalid JSON).
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    std::uint32_t min = 0;
+    std::uint32_t cp = 0;
+    if (b0 >= 0xC2 && b0 <= 0xDF) { n = 2; cp = b0 & 0x1F; min = 0x80; }
+    else if (b0 >= 0xE0 && b0 <= 0xEF) { n = 3; cp = b0 & 0x0F; min = 0x800; }
+    else if (b0 >= 0xF0 && b0 <= 0xF4) { n = 4; cp = b0 & 0x07; min = 0x10000; }
+    else return 0;
+    if (i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k) {
+        const auto b = static_cast<unsigned char>(s[i + k]);
+        if ((b & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (b & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return n;
+}
+
+// JSON string escaping without the quotes; also used by the human format so a
+// value can never break the line. Invalid UTF-8 becomes U+FFFD.
+void append_escaped(std::string& out, std::string_view s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            if (const auto n = utf8_length(s, i)) {
+                out.append(s.data() + i, n);
+                i += n;
+            } else {
+                out += "\xEF\xBF\xBD";
+                ++i;
+            }
+            continue;
+        }
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        default:
+            if (c < 0x20 || c == 0x7F) {
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 0xF];
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+        ++i;
+    }
+}
+
+void append_quoted(std::string& out, std::string_view s) {
+    out += '"';
+    append_escaped(out, s);
+    out += '"';
+}
+
+template <class T>
+void append_number(std::string& out, T value) {
+    char buf[32];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+    out.append(buf, ec == std::errc{} ? end : buf);
+}
+
+void append_value(std::string& out, const Value& value, bool quote_strings) {
+    if (const auto* s = std::get_if<std::string_view>(&value)) {
+        if (quote_strings) append_quoted(out, *s);
+        else append_escaped(out, *s);
+    } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
+        append_number(out, *i);
+    } else if (const auto* d = std::get_if<double>(&value)) {
+        // JSON has no NaN/Infinity.
+        if (std::isfinite(*d)) append_number(out, *d);
+        else out += "null";
+    } else {
+        out += std::get<bool>(value) ? "true" : "false";
+    }
+}
+
+// Human values stay bare unless they would be ambiguous on the line.
+bool needs_quotes(std::string_view s) {
+    if (s.empty()) return true;
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c <= 0x20 || c == '"' || c == '=' || c == '\\' || c == 0x7F) return true;
+    }
+    return false;
+}
+
+void append_two(std::string& out, int v) {
+    out += static_cast<char>('0' + v / 10);
+    out += static_cast<char>('0' + v % 10);
+}
+
+// "2026-11-25T10:00:00.123Z"; the date part is cached per thread per second.
+void append_timestamp(std::string& out) {
+    using namespace std::chrono;
+    const auto now = system_clock::now();
+    const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count();
+    const auto secs = static_cast<std::time_t>(ms / 1000);
+    thread_local std::time_t cached_secs = -1;
+    thread_local std::string cached;  // "2026-11-25T10:00:00"
+    if (secs != cached_secs) {
+        std::tm tm{};
+        gmtime_r(&secs, &tm);
+        cached.clear();
+        append_number(cached, tm.tm_year + 1900);
+        cached += '-'; append_two(cached, tm.tm_mon + 1);
+        cached += '-'; append_two(cached, tm.tm_mday);
+        cached += 'T'; append_two(cached, tm.tm_hour);
+        cached += ':'; append_two(cached, tm.tm_min);
+        cached += ':'; append_two(cached, tm.tm_sec);
+        cached_secs = secs;
+    }
+    out += cached;
+    const auto milli = static_cast<int>(ms % 1000);
+    out += '.';
+    out += static_cast<char>('0' + milli / 100);
+    append_two(out, milli % 100);
+    out += 'Z';
+}
+
+void format_json(std::string& out, Level level, std::string_view logger,
+                 std::string_view message, Fields fields) {
+    out += "{\"@timestamp\":\"";
+    append_timestamp(out);
+    out += "\",\"level\":\"";
+    out += level_name(level);
+    out += "\",\"logger\":";
+    append_quoted(out, logger);
+    out += ",\"message\":";
+    append_quoted(out, message);
+    for (const auto& [key, value] : fields) {
+        out += ',';
+        append_quoted(out, key);
+        out += ':';
+        append_value(out, value, true);
+    }
+    out += '}';
+}
+
+void format_human(std::string& out, Level level, std::string_view logger,
+                  std::string_view message, Fields fields) {
+    append_timestamp(out);
+    out += ' ';
+    const auto name = level_name(level);
+    out += name;
+    out.append(name.size() < 5 ? 5 - name.size() : 0, ' ');
+    out += ' ';
+    append_escaped(out, logger);
+    out += ": ";
+    append_escaped(out, message);
+    for (const auto& [key, value] : fields) {
+        out += ' ';
+        append_escaped(out, key);
+        out += '=';
+        const auto* s = std::get_if<std::string_view>(&value);
+        append_value(out, value, s && needs_quotes(*s));
+    }
+}
+
+void format_into(std::string& out, Format format, Level level, std::string_view logger,
+                 std::string_view message, Fields fields) {
+    if (format == Format::json) format_json(out, level, logger, message, fields);
+    else format_human(out, level, logger, message, fields);
+}
+
+void write_all(const std::string& line) {
+    const char* p = line.data();
+    std::size_t left = line.size();
+    while (left > 0) {
+        const auto n = ::write(2, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return;  // nowhere left to report a failing stderr
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+}
+
+}  // namespace
+
+std::optional<Level> parse_level(std::string_view text) {
+    if (iequals(text, "debug")) return Level::debug;
+    if (iequals(text, "info")) return Level::info;
+    if (iequals(text, "warning") || iequals(text, "warn")) return Level::warning;
+    if (iequals(text, "error")) return Level::error;
+    if (iequals(text, "off")) return Level::off;
+    return std::nullopt;
+}
+
+std::optional<Format> parse_format(std::string_view text) {
+    if (iequals(text, "json")) return Format::json;
+    if (iequals(text, "human")) return Format::human;
+    return std::nullopt;
+}
+
+void configure(Level level, Format format) {
+    g_level.store(level, std::memory_order_relaxed);
+    g_format.store(format, std::memory_order_relaxed);
+}
+
+Level level() noexcept { return g_level.load(std::memory_order_relaxed); }
+
+std::string format_line(Format format, Level level, std::string_view logger,
+                        std::string_view message, Fields fields) {
+    std::string out;
+    format_into(out, format, level, logger, message, fields);
+    return out;
+}
+
+void write(Level level, std::string_view logger, std::string_view message, Fields fields) {
+    if (!enabled(level)) return;
+    thread_local std::string buffer;
+    buffer.clear();
+    format_into(buffer, g_format.load(std::memory_order_relaxed), level, logger, message, fields);
+    buffer += '\n';
+    write_all(buffer);
+}
+
+std::string mask_token(std::string_view token) {
+    if (token.size() < 12) return "***";
+    std::string out(token.substr(0, 4));
+    out += "\xE2\x80\xA6(";  // U+2026 HORIZONTAL ELLIPSIS
+    append_number(out, token.size());
+    out += " chars)";
+    return out;
+}
+
+}  // namespace skill::log
