@@ -1,1 +1,132 @@
-int main() { return 0; }
+// persistence-stub: the persistence service's HTTP API on a local SQLite file.
+//
+//   persistence-stub [--host H] [--port P] [--db FILE] [--jwt-secret S] [--threads N]
+//   persistence-stub --dev-token USER SKILL [--jwt-secret S]
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <skill/log.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "jwt.hpp"
+#include "stub_server.hpp"
+
+namespace {
+
+constexpr std::string_view logger = "persistence-stub";
+
+constexpr std::string_view usage =
+    "usage: persistence-stub [--host H] [--port P] [--db FILE] [--jwt-secret S] [--threads N]\n"
+    "       persistence-stub --dev-token USER SKILL [--jwt-secret S]\n"
+    "  --host H          address to bind (default 127.0.0.1)\n"
+    "  --port P          port to bind, 0 = any free one (default 1555)\n"
+    "  --db FILE         SQLite file, parent directories are created (default ./persistence.db)\n"
+    "  --jwt-secret S    verify HS256 token signatures with S (env PERSISTENCE_STUB_JWT_SECRET);\n"
+    "                    without it token claims are read UNVERIFIED (development only)\n"
+    "  --threads N       I/O threads (default 1)\n"
+    "  --dev-token U S   print an HS256 token for user U and skill S, then exit\n"
+    "                    (signed with --jwt-secret, or \"dev-secret\")\n";
+
+struct Args {
+    skill::stub::StubOptions options;
+    std::optional<std::pair<std::string, std::string>> dev_token;  // user, skill
+};
+
+template <class T>
+bool parse_number(std::string_view text, T& out) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc{} && end == text.data() + text.size();
+}
+
+/// Parsed flags, or nothing after printing what is wrong.
+std::optional<Args> parse_args(int argc, char** argv) {
+    Args args;
+    if (const char* secret = std::getenv("PERSISTENCE_STUB_JWT_SECRET"); secret && *secret) {
+        args.options.jwt_secret = secret;
+    }
+    const std::vector<std::string_view> a(argv + 1, argv + argc);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const std::string_view flag = a[i];
+        const bool has_value = i + 1 < a.size();
+        if (flag == "--dev-token" && i + 2 < a.size()) {
+            args.dev_token.emplace(std::string(a[i + 1]), std::string(a[i + 2]));
+            i += 2;
+        } else if (flag == "--host" && has_value) {
+            args.options.host = a[++i];
+        } else if (flag == "--port" && has_value && parse_number(a[i + 1], args.options.port)) {
+            ++i;
+        } else if (flag == "--db" && has_value) {
+            args.options.db_path = a[++i];
+        } else if (flag == "--jwt-secret" && has_value && !a[i + 1].empty()) {
+            args.options.jwt_secret = std::string(a[++i]);
+        } else if (flag == "--threads" && has_value &&
+                   parse_number(a[i + 1], args.options.threads) && args.options.threads > 0) {
+            ++i;
+        } else {
+            std::cerr << "bad argument: " << flag << "\n" << usage;
+            return std::nullopt;
+        }
+    }
+    return args;
+}
+
+void configure_logs() {
+    using namespace skill::log;
+    const char* level = std::getenv("LOG_LEVEL");
+    const char* format = std::getenv("LOG_FORMAT");
+    configure(parse_level(level ? level : "").value_or(Level::info),
+              parse_format(format ? format : "").value_or(Format::json));
+}
+
+int serve(const skill::stub::StubOptions& options) {
+    namespace log = skill::log;
+    const auto parent = std::filesystem::path(options.db_path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    skill::stub::StubServer server(options);
+    const std::uint16_t port = server.start();
+    log::info(logger, "listening",
+              {{"host", std::string_view(options.host)},
+               {"port", static_cast<std::int64_t>(port)},
+               {"db", std::string_view(options.db_path)},
+               {"threads", static_cast<std::int64_t>(options.threads)},
+               {"tokens",
+                std::string_view(server.checks_signatures() ? "HS256 verified" : "UNVERIFIED")}});
+    if (!server.checks_signatures()) {
+        log::warning(logger,
+                     "JWT signatures are not verified: any well-formed token is "
+                     "trusted (local development only); pass --jwt-secret to verify");
+    }
+    server.run_until_signal();
+    log::info(logger, "stopped");
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    configure_logs();
+    if (argc == 2 && std::string_view(argv[1]) == "--help") {
+        std::cout << usage;
+        return 0;
+    }
+    const auto args = parse_args(argc, argv);
+    if (!args) return 2;
+    if (args->dev_token) {
+        const auto& [user, skill_id] = *args->dev_token;
+        std::cout << skill::stub::make_dev_token(user, skill_id,
+                                                 args->options.jwt_secret.value_or(
+                                                     std::string(skill::stub::default_dev_secret)))
+                  << '\n';
+        return 0;
+    }
+    try {
+        return serve(args->options);
+    } catch (const std::exception& e) {
+        skill::log::error(logger, "cannot start", {{"error", std::string_view(e.what())}});
+        return 1;
+    }
+}

@@ -1,0 +1,209 @@
+#include "stub_api.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <optional>
+#include <skill/log.hpp>
+
+namespace skill::stub {
+namespace http = net::http;
+using net::Awaitable;
+using net::Request;
+using net::Response;
+
+namespace {
+
+constexpr std::string_view logger = "persistence-stub";
+
+/// The deepest `data` may nest; the body adds one level ({"data": ...}).
+constexpr std::size_t max_data_depth = 32;
+
+std::string_view error_code(http::status status) {
+    switch (status) {
+        case http::status::bad_request:
+            return "bad_request";
+        case http::status::unauthorized:
+            return "unauthorized";
+        case http::status::not_found:
+            return "not_found";
+        case http::status::method_not_allowed:
+            return "method_not_allowed";
+        case http::status::request_timeout:
+            return "timeout";
+        case http::status::payload_too_large:
+            return "payload_too_large";
+        case http::status::request_header_fields_too_large:
+            return "header_too_large";
+        case http::status::service_unavailable:
+            return "unavailable";
+        default:
+            return "internal";
+    }
+}
+
+Response error(const Request& req, http::status status, std::string_view detail) {
+    return net::json_response(req, status, error_body(status, detail));
+}
+
+Response ok(const Request& req, const boost::json::value& body) {
+    return net::json_response(req, http::status::ok, boost::json::serialize(body));
+}
+
+Response not_allowed(const Request& req, std::string_view allow) {
+    Response res = error(req, http::status::method_not_allowed, "method not allowed here");
+    res.set(http::field::allow, allow);
+    return res;
+}
+
+struct Target {
+    std::string_view path;
+    std::string_view query;
+};
+
+Target split_target(std::string_view target) {
+    const auto q = target.find('?');
+    Target t{target.substr(0, q), q == std::string_view::npos ? "" : target.substr(q + 1)};
+    if (t.path.size() > 1 && t.path.back() == '/') t.path.remove_suffix(1);
+    return t;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; };
+        if (lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
+}
+
+/// `replace` from the query: true when absent; nothing when its value is not true/false.
+std::optional<bool> replace_flag(std::string_view query) {
+    bool replace = true;
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? "" : query.substr(amp + 1);
+        const auto eq = pair.find('=');
+        if (pair.substr(0, eq) != "replace") continue;
+        const std::string_view value = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
+        if (iequals(value, "true")) {
+            replace = true;
+        } else if (iequals(value, "false")) {
+            replace = false;
+        } else {
+            return std::nullopt;
+        }
+    }
+    return replace;
+}
+
+/// The `data` object of a POST body, or the 400 detail explaining why there is none.
+struct ParsedBody {
+    std::optional<boost::json::object> data;
+    std::string_view problem;
+};
+
+ParsedBody parse_body(std::string_view body) {
+    boost::json::parse_options options;
+    options.max_depth = max_data_depth + 1;
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(body, ec, {}, options);
+    if (ec == boost::json::error::too_deep) return {std::nullopt, "JSON nested deeper than 32"};
+    if (ec) return {std::nullopt, "body is not JSON"};
+    if (!v.is_object()) return {std::nullopt, "body is not a JSON object"};
+    auto* data = v.as_object().if_contains("data");
+    if (!data) return {std::nullopt, "body has no \"data\""};
+    if (!data->is_object()) return {std::nullopt, "\"data\" is not a JSON object"};
+    return {std::move(data->as_object()), {}};
+}
+
+}  // namespace
+
+std::string error_body(http::status status, std::string_view detail) {
+    return boost::json::serialize(
+        boost::json::object{{"error", error_code(status)}, {"detail", detail}});
+}
+
+StubApi::StubApi(Store& store, JwtVerifier verifier)
+    : store_(store), verifier_(std::move(verifier)) {}
+
+Awaitable<Response> StubApi::handle(Request& req) {
+    const Target target = split_target(req.target());
+    if (target.path == "/k8s/liveness" || target.path == "/k8s/readiness") {
+        if (req.method() != http::verb::get) co_return not_allowed(req, "GET");
+        co_return ok(req, boost::json::object{{"status", "ok"}});
+    }
+    const bool is_entry = target.path == entry_path;
+    if (!is_entry && target.path != data_path) {
+        co_return error(req, http::status::not_found, "no such endpoint");
+    }
+    const auto method = req.method();
+    if (is_entry && method != http::verb::get && method != http::verb::post &&
+        method != http::verb::delete_) {
+        co_return not_allowed(req, "GET, POST, DELETE");
+    }
+    if (!is_entry && method != http::verb::get) co_return not_allowed(req, "GET");
+
+    const auto token = bearer_token(req[http::field::authorization]);
+    const JwtOutcome who = token ? verifier_.verify(*token) : JwtOutcome{{}, "no bearer token"};
+    if (!who) {
+        // The reason names what is wrong with the token, never the token itself.
+        Response res = error(req, http::status::unauthorized, who.reason);
+        res.set(http::field::www_authenticate, "Bearer");
+        co_return res;
+    }
+    // GCC 12 destroys some temporaries of a co_await operand twice (a ternary of
+    // awaitables, a braced argument): hence two statements here and named
+    // Operation locals below.
+    if (is_entry) co_return co_await entry(req, *who.identity);
+    co_return co_await entry_data(req, *who.identity);
+}
+
+Awaitable<Response> StubApi::entry(Request& req, const Identity& who) {
+    if (req.method() == http::verb::post) co_return co_await store_data(req, who);
+    const auto kind =
+        req.method() == http::verb::delete_ ? Operation::Kind::remove : Operation::Kind::get_all;
+    Operation op{kind, who.user, who.skill, {}};
+    co_return co_await run(req, std::move(op));
+}
+
+Awaitable<Response> StubApi::entry_data(Request& req, const Identity& who) {
+    Operation op{Operation::Kind::get, who.user, who.skill, {}};
+    co_return co_await run(req, std::move(op));
+}
+
+Awaitable<Response> StubApi::store_data(Request& req, const Identity& who) {
+    const auto replace = replace_flag(split_target(req.target()).query);
+    if (!replace) co_return error(req, http::status::bad_request, "replace must be true or false");
+    ParsedBody body = parse_body(req.body());
+    if (!body.data) co_return error(req, http::status::bad_request, body.problem);
+    const auto kind = *replace ? Operation::Kind::set : Operation::Kind::merge;
+    Operation op{kind, who.user, who.skill, std::move(*body.data)};
+    co_return co_await run(req, std::move(op));
+}
+
+Awaitable<Response> StubApi::run(Request& req, Operation op) {
+    const auto kind = op.kind;
+    StoreResult r = co_await store_.submit(std::move(op));
+    if (!r.ok) {
+        log::error(logger, "store operation failed", {{"error", std::string_view(r.error)}});
+        co_return error(req, http::status::internal_server_error, "storage failure");
+    }
+    switch (kind) {
+        case Operation::Kind::get:
+            if (!r.found) co_return error(req, http::status::not_found, "no data");
+            co_return ok(req, r.data);
+        case Operation::Kind::get_all:
+            co_return ok(req, r.data);
+        case Operation::Kind::remove: {
+            Response res{http::status::no_content, req.version()};
+            res.keep_alive(req.keep_alive());
+            co_return res;
+        }
+        default:
+            co_return ok(req, boost::json::object{{"id", std::to_string(r.id)},
+                                                  {"data", std::move(r.data)}});
+    }
+}
+
+}  // namespace skill::stub

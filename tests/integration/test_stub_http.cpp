@@ -1,0 +1,277 @@
+// The persistence stub's wire API, spoken over real HTTP to an in-process
+// StubServer on an ephemeral port.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <skill/net/http_client.hpp>
+#include <string>
+
+#include "jwt.hpp"
+#include "stub_server.hpp"
+#include "test_http.hpp"
+
+using namespace skill::stub;
+using skill::test::RawClient;
+using skill::test::RawResponse;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        std::string tmpl = (fs::temp_directory_path() / "stub-http-XXXXXX").string();
+        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+        path = tmpl;
+    }
+    ~TempDir() { fs::remove_all(path); }
+};
+
+/// A started stub on a fresh database; stops (drain) when it goes out of scope.
+struct RunningStub {
+    TempDir dir;
+    std::unique_ptr<StubServer> server;
+    std::uint16_t port = 0;
+
+    explicit RunningStub(StubOptions options = {}) {
+        options.port = 0;
+        options.db_path = (dir.path / "stub.db").string();
+        server = std::make_unique<StubServer>(std::move(options));
+        port = server->start();
+    }
+};
+
+std::string auth(std::string_view token) {
+    return "Authorization: Bearer " + std::string(token) + "\r\n";
+}
+
+std::string token(std::string_view user, std::string_view skill) {
+    return auth(make_dev_token(user, skill));
+}
+
+json::value body_of(const RawResponse& r) {
+    return json::parse(r.body);
+}
+
+std::string nested(int depth) {
+    std::string s;
+    for (int i = 1; i < depth; ++i) s += R"({"a":)";
+    s += "{}";
+    for (int i = 1; i < depth; ++i) s += "}";
+    return s;
+}
+
+constexpr std::string_view entry = "/v1/persistence/entry";
+constexpr std::string_view data = "/v1/persistence/entry/data";
+
+}  // namespace
+
+TEST_CASE("health endpoints answer ok", "[stub][http]") {
+    RunningStub stub;
+    for (std::string_view path : {"/k8s/liveness", "/k8s/readiness"}) {
+        const auto r = skill::test::http_request(stub.port, "GET", path);
+        CHECK(r.status == 200);
+        CHECK(body_of(r) == json::value{{"status", "ok"}});
+    }
+}
+
+TEST_CASE("set, get, merge, get_all and delete round-trip", "[stub][http]") {
+    RunningStub stub;
+    RawClient c(stub.port);
+    const std::string who = token("anna", "hello");
+
+    auto r = c.request("GET", data, {}, who);
+    CHECK(r.status == 404);
+    CHECK(body_of(r) == json::value{{"error", "not_found"}, {"detail", "no data"}});
+    CHECK(c.request("GET", entry, {}, who).body == "{}");
+
+    r = c.request("POST", entry, R"({"data":{"name":"Anna","age":3}})", who);
+    REQUIRE(r.status == 200);
+    CHECK(r.header("content-type") == "application/json");
+    const auto stored = body_of(r).as_object();
+    CHECK(stored.at("id").is_string());
+    CHECK(stored.at("data") == json::value{{"name", "Anna"}, {"age", 3}});
+
+    r = c.request("GET", data, {}, who);
+    CHECK(r.status == 200);
+    CHECK(body_of(r) == json::value{{"name", "Anna"}, {"age", 3}});
+
+    SECTION("replace (default and =true) swaps the whole object") {
+        r = c.request("POST", std::string(entry) + "?replace=true", R"({"data":{"x":1}})", who);
+        CHECK(body_of(r).at("data") == json::value{{"x", 1}});
+        CHECK(body_of(r).at("id") == stored.at("id"));
+        CHECK(body_of(c.request("GET", data, {}, who)) == json::value{{"x", 1}});
+    }
+    SECTION("replace=false keeps stored keys and adds new ones") {
+        r = c.request("POST", std::string(entry) + "?replace=false",
+                      R"({"data":{"name":"Bert","city":"Bonn"}})", who);
+        CHECK(r.status == 200);
+        const json::value merged{{"name", "Anna"}, {"age", 3}, {"city", "Bonn"}};
+        CHECK(body_of(r).at("data") == merged);
+        CHECK(body_of(c.request("GET", data, {}, who)) == merged);
+    }
+    SECTION("delete removes the entry, and is idempotent") {
+        r = c.request("DELETE", entry, {}, who);
+        CHECK(r.status == 204);
+        CHECK(r.body.empty());
+        CHECK(c.request("GET", data, {}, who).status == 404);
+        CHECK(c.request("DELETE", entry, {}, who).status == 204);
+    }
+}
+
+TEST_CASE("get_all returns only the caller's data, across skills", "[stub][http]") {
+    RunningStub stub;
+    RawClient c(stub.port);
+    c.request("POST", entry, R"({"data":{"v":1}})", token("anna", "s1"));
+    c.request("POST", entry, R"({"data":{"v":2}})", token("anna", "s2"));
+    c.request("POST", entry, R"({"data":{"v":3}})", token("bert", "s1"));
+
+    const auto anna = c.request("GET", entry, {}, token("anna", "any-skill"));
+    CHECK(anna.status == 200);
+    CHECK(body_of(anna) == json::value{{"s1", {{"v", 1}}}, {"s2", {{"v", 2}}}});
+    CHECK(body_of(c.request("GET", entry, {}, token("bert", "s1"))) ==
+          json::value{{"s1", {{"v", 3}}}});
+}
+
+TEST_CASE("one user can neither read nor delete another user's data", "[stub][http]") {
+    RunningStub stub;
+    RawClient c(stub.port);
+    c.request("POST", entry, R"({"data":{"secret":true}})", token("bert", "s"));
+
+    CHECK(c.request("GET", data, {}, token("anna", "s")).status == 404);
+    CHECK(c.request("DELETE", entry, {}, token("anna", "s")).status == 204);
+    const auto still = c.request("GET", data, {}, token("bert", "s"));
+    CHECK(still.status == 200);
+    CHECK(body_of(still) == json::value{{"secret", true}});
+}
+
+TEST_CASE("requests without a usable token get 401", "[stub][http]") {
+    RunningStub stub;
+    RawClient c(stub.port);
+    const auto unsigned_token = [](std::string_view claims) {
+        return base64url_encode(R"({"alg":"none"})") + "." + base64url_encode(claims) + ".";
+    };
+    for (const std::string& header :
+         {std::string(), auth("garbage"), auth("a.b.c"),
+          std::string("Authorization: Basic eA==\r\n"), auth(unsigned_token(R"({"sub":"anna"})")),
+          auth(unsigned_token(R"({"skill_id":"s"})"))}) {
+        const auto r = c.request("GET", data, {}, header);
+        CHECK(r.status == 401);
+        CHECK(body_of(r).at("error") == "unauthorized");
+        CHECK(r.header("www-authenticate") == "Bearer");
+    }
+    // Dev mode: an unsigned token with both claims is accepted.
+    CHECK(
+        c.request("GET", data, {}, auth(unsigned_token(R"({"sub":"a","skill_id":"s"})"))).status ==
+        404);
+}
+
+TEST_CASE("with a secret, only correctly signed HS256 tokens pass", "[stub][http]") {
+    StubOptions options;
+    options.jwt_secret = "s3cret";
+    RunningStub stub(options);
+    RawClient c(stub.port);
+    CHECK(c.request("POST", entry, R"({"data":{"k":1}})", auth(make_dev_token("a", "s", "s3cret")))
+              .status == 200);
+    CHECK(c.request("GET", data, {}, auth(make_dev_token("a", "s", "wrong"))).status == 401);
+    CHECK(c.request("GET", data, {}, auth(make_dev_token("a", "s"))).status == 401);
+    const std::string none = base64url_encode(R"({"alg":"none"})") + "." +
+                             base64url_encode(R"({"sub":"a","skill_id":"s"})") + ".";
+    CHECK(c.request("GET", data, {}, auth(none)).status == 401);
+    CHECK(c.request("GET", data, {}, auth(make_dev_token("a", "s", "s3cret"))).status == 200);
+}
+
+TEST_CASE("bad request bodies and parameters get 400, and the server keeps serving",
+          "[stub][http]") {
+    RunningStub stub;
+    RawClient c(stub.port);  // one keep-alive connection through all the bad input
+    const std::string who = token("anna", "s");
+    for (std::string_view body : {"", "not json", "[1,2]", R"({"other":{}})", R"({"data":[1]})",
+                                  R"({"data":"text"})", R"({"data":null})", R"({"data":{})"}) {
+        const auto r = c.request("POST", entry, body, who);
+        CHECK(r.status == 400);
+        CHECK(body_of(r).at("error") == "bad_request");
+    }
+    for (std::string_view query : {"?replace=maybe", "?replace=", "?replace"}) {
+        CHECK(c.request("POST", std::string(entry) + std::string(query), R"({"data":{}})", who)
+                  .status == 400);
+    }
+    SECTION("data may nest 32 levels, not 33") {
+        CHECK(c.request("POST", entry, R"({"data":)" + nested(32) + "}", who).status == 200);
+        const auto deep = c.request("POST", entry, R"({"data":)" + nested(33) + "}", who);
+        CHECK(deep.status == 400);
+        CHECK(body_of(deep).at("detail").as_string().find("deeper") != json::string::npos);
+    }
+    const auto good = c.request("POST", entry, R"({"data":{"ok":true}})", who);
+    CHECK(good.status == 200);
+    CHECK(good.keep_alive);
+}
+
+TEST_CASE("unknown paths get 404, wrong methods 405", "[stub][http]") {
+    RunningStub stub;
+    RawClient c(stub.port);
+    const std::string who = token("anna", "s");
+    auto r = c.request("GET", "/v1/persistence/nothing", {}, who);
+    CHECK(r.status == 404);
+    CHECK(body_of(r).at("error") == "not_found");
+    CHECK(c.request("GET", "/", {}, who).status == 404);
+
+    r = c.request("PUT", entry, R"({"data":{}})", who);
+    CHECK(r.status == 405);
+    CHECK(body_of(r).at("error") == "method_not_allowed");
+    CHECK(r.header("allow") == "GET, POST, DELETE");
+    CHECK(c.request("POST", data, R"({"data":{}})", who).status == 405);
+    CHECK(c.request("DELETE", "/k8s/liveness", {}, {}).status == 405);
+    CHECK(c.request("GET", entry, {}, who).status == 200);
+}
+
+TEST_CASE("a body over the limit gets 413 in the stub's error shape", "[stub][http]") {
+    StubOptions options;
+    options.max_body_bytes = 1024;
+    RunningStub stub(options);
+    const std::string big = R"({"data":{"k":")" + std::string(2000, 'x') + R"("}})";
+    const auto r = skill::test::http_request(stub.port, "POST", entry, big, token("anna", "s"));
+    CHECK(r.status == 413);
+    CHECK(body_of(r).at("error") == "payload_too_large");
+}
+
+TEST_CASE("concurrent merges over HTTP all land", "[stub][http]") {
+    StubOptions options;
+    options.threads = 2;
+    RunningStub stub(options);
+    constexpr int requests = 40;
+    const std::string port = std::to_string(stub.port);
+    const std::string bearer = "Bearer " + make_dev_token("anna", "s");
+
+    boost::asio::io_context io;
+    skill::net::HttpClient client(io.get_executor());
+    int ok = 0;
+    for (int i = 0; i < requests; ++i) {
+        skill::net::Request req{skill::net::http::verb::post, std::string(entry) + "?replace=false",
+                                11};
+        req.set(skill::net::http::field::authorization, bearer);
+        req.set(skill::net::http::field::content_type, "application/json");
+        req.body() = json::serialize(json::object{{"data", {{"k" + std::to_string(i), i}}}});
+        boost::asio::co_spawn(
+            io,
+            [&, req = std::move(req)]() mutable -> skill::net::Awaitable<void> {
+                auto result = co_await client.send("127.0.0.1", port, std::move(req),
+                                                   std::chrono::seconds(10));
+                if (!result.error && result.response.result_int() == 200) ++ok;
+            },
+            boost::asio::detached);
+    }
+    io.run();
+    CHECK(ok == requests);
+    const auto all = skill::test::http_request(stub.port, "GET", data, {}, token("anna", "s"));
+    REQUIRE(all.status == 200);
+    const auto stored = body_of(all).as_object();
+    CHECK(stored.size() == static_cast<std::size_t>(requests));
+    for (int i = 0; i < requests; ++i) CHECK(stored.contains("k" + std::to_string(i)));
+}

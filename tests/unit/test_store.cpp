@@ -1,0 +1,232 @@
+// The SQLite store: operations, merge semantics, isolation, group commit,
+// concurrent callers on several io_contexts, durability across reopen.
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json/serialize.hpp>
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sqlite.hpp"
+#include "store.hpp"
+
+using namespace skill::stub;
+namespace fs = std::filesystem;
+namespace asio = boost::asio;
+using Kind = Operation::Kind;
+
+namespace {
+
+/// A fresh directory per test, removed afterwards.
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        std::string tmpl = (fs::temp_directory_path() / "stub-store-XXXXXX").string();
+        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+        path = tmpl;
+    }
+    ~TempDir() { fs::remove_all(path); }
+    std::string db() const { return (path / "test.db").string(); }
+};
+
+Operation op(Kind kind, std::string user, std::string skill, boost::json::object data = {}) {
+    return Operation{kind, std::move(user), std::move(skill), std::move(data)};
+}
+
+/// Spawn one submit on `io`; the result lands in `out` once `io` runs it to the end.
+void spawn(asio::io_context& io, Store& store, Operation o, std::optional<StoreResult>& out) {
+    asio::co_spawn(io, store.submit(std::move(o)), [&out](std::exception_ptr e, StoreResult r) {
+        if (e) std::rethrow_exception(e);
+        out = std::move(r);
+    });
+}
+
+StoreResult call(Store& store, Operation o) {
+    asio::io_context io;
+    std::optional<StoreResult> out;
+    spawn(io, store, std::move(o), out);
+    io.run();
+    REQUIRE(out);
+    return std::move(*out);
+}
+
+}  // namespace
+
+TEST_CASE("set, get, get_all and remove", "[store]") {
+    TempDir dir;
+    Store store(dir.db());
+
+    const auto missing = call(store, op(Kind::get, "u", "s"));
+    CHECK(missing.ok);
+    CHECK_FALSE(missing.found);
+
+    const auto stored = call(store, op(Kind::set, "u", "s", {{"name", "Anna"}}));
+    REQUIRE(stored.ok);
+    CHECK(stored.id > 0);
+    CHECK(stored.data == boost::json::object{{"name", "Anna"}});
+
+    const auto read = call(store, op(Kind::get, "u", "s"));
+    CHECK(read.found);
+    CHECK(read.id == stored.id);
+    CHECK(read.data == boost::json::object{{"name", "Anna"}});
+
+    const auto replaced = call(store, op(Kind::set, "u", "s", {{"age", 3}}));
+    CHECK(replaced.id == stored.id);  // same entry, new contents
+    CHECK(call(store, op(Kind::get, "u", "s")).data == boost::json::object{{"age", 3}});
+
+    call(store, op(Kind::set, "u", "t", {{"x", true}}));
+    const auto all = call(store, op(Kind::get_all, "u", ""));
+    CHECK(all.data == boost::json::object{{"s", {{"age", 3}}}, {"t", {{"x", true}}}});
+
+    CHECK(call(store, op(Kind::remove, "u", "s")).found);
+    CHECK_FALSE(call(store, op(Kind::get, "u", "s")).found);
+    const auto again = call(store, op(Kind::remove, "u", "s"));
+    CHECK(again.ok);
+    CHECK_FALSE(again.found);
+    CHECK(call(store, op(Kind::get_all, "u", "")).data ==
+          boost::json::object{{"t", {{"x", true}}}});
+}
+
+TEST_CASE("merge keeps stored keys and adds new ones", "[store]") {
+    TempDir dir;
+    Store store(dir.db());
+    const auto first = call(store, op(Kind::merge, "u", "s", {{"a", 1}, {"b", 2}}));
+    CHECK(first.data == boost::json::object{{"a", 1}, {"b", 2}});
+    const auto second = call(store, op(Kind::merge, "u", "s", {{"b", 20}, {"c", 30}}));
+    const boost::json::object expected{{"a", 1}, {"b", 2}, {"c", 30}};
+    CHECK(second.data == expected);
+    CHECK(second.id == first.id);
+    CHECK(call(store, op(Kind::get, "u", "s")).data == expected);
+}
+
+TEST_CASE("users and skills are isolated", "[store]") {
+    TempDir dir;
+    Store store(dir.db());
+    call(store, op(Kind::set, "alice", "s", {{"who", "alice"}}));
+    call(store, op(Kind::set, "bob", "s", {{"who", "bob"}}));
+    CHECK(call(store, op(Kind::get, "alice", "s")).data == boost::json::object{{"who", "alice"}});
+    CHECK_FALSE(call(store, op(Kind::get, "alice", "other")).found);
+    CHECK(call(store, op(Kind::get_all, "bob", "")).data ==
+          boost::json::object{{"s", {{"who", "bob"}}}});
+    call(store, op(Kind::remove, "bob", "s"));
+    CHECK(call(store, op(Kind::get, "alice", "s")).found);
+}
+
+TEST_CASE("operations queued together commit in one transaction", "[store]") {
+    TempDir dir;
+    Store store(dir.db());
+    asio::io_context io;
+    std::vector<std::optional<StoreResult>> results(10);
+    store.pause();
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        spawn(io, store, op(Kind::set, "u" + std::to_string(i), "s", {{"i", i}}), results[i]);
+    }
+    io.poll();  // every coroutine runs up to its submit and queues
+    const auto before = store.commits();
+    store.resume();
+    io.run();
+    for (const auto& r : results) {
+        REQUIRE(r);
+        CHECK(r->ok);
+    }
+    CHECK(store.commits() == before + 1);
+}
+
+TEST_CASE("a failing operation does not fail the rest of its batch", "[store]") {
+    TempDir dir;
+    {
+        // Stored text that is not JSON makes a merge on that entry fail.
+        Database raw(dir.db());
+        raw.exec(
+            "CREATE TABLE entries (id INTEGER PRIMARY KEY, user TEXT NOT NULL, "
+            "skill TEXT NOT NULL, data TEXT NOT NULL, UNIQUE(user, skill))");
+        raw.exec("INSERT INTO entries(user, skill, data) VALUES('bad', 's', 'not json')");
+    }
+    Store store(dir.db());
+    asio::io_context io;
+    std::optional<StoreResult> broken;
+    std::optional<StoreResult> fine;
+    store.pause();
+    spawn(io, store, op(Kind::merge, "bad", "s", {{"k", 1}}), broken);
+    spawn(io, store, op(Kind::set, "good", "s", {{"k", 2}}), fine);
+    io.poll();
+    store.resume();
+    io.run();
+    REQUIRE(broken);
+    REQUIRE(fine);
+    CHECK_FALSE(broken->ok);
+    CHECK_FALSE(broken->error.empty());
+    CHECK(fine->ok);
+    CHECK(call(store, op(Kind::get, "good", "s")).data == boost::json::object{{"k", 2}});
+}
+
+TEST_CASE("concurrent merges from several io_contexts all land", "[store]") {
+    TempDir dir;
+    Store store(dir.db());
+    constexpr int threads = 4;
+    constexpr int per_thread = 125;
+    std::atomic<int> ok{0};
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+        workers.emplace_back([&, t] {
+            asio::io_context io;
+            std::vector<std::optional<StoreResult>> results(per_thread);
+            for (int i = 0; i < per_thread; ++i) {
+                const std::string key = std::to_string(t) + "-" + std::to_string(i);
+                spawn(io, store, op(Kind::merge, "u", "s", {{key, i}}), results[i]);
+            }
+            io.run();
+            for (const auto& r : results) {
+                if (r && r->ok) ++ok;
+            }
+        });
+    }
+    for (auto& w : workers) w.join();
+    CHECK(ok == threads * per_thread);
+    const auto all = call(store, op(Kind::get, "u", "s"));
+    CHECK(all.data.size() == static_cast<std::size_t>(threads * per_thread));
+    for (int t = 0; t < threads; ++t) {
+        for (int i = 0; i < per_thread; ++i) {
+            const auto* v = all.data.if_contains(std::to_string(t) + "-" + std::to_string(i));
+            REQUIRE(v);
+            CHECK(v->as_int64() == i);
+        }
+    }
+}
+
+TEST_CASE("data survives closing and reopening the file", "[store]") {
+    TempDir dir;
+    {
+        Store store(dir.db());
+        call(store, op(Kind::set, "u", "s", {{"name", "Anna"}}));
+    }
+    Store reopened(dir.db());
+    CHECK(call(reopened, op(Kind::get, "u", "s")).data == boost::json::object{{"name", "Anna"}});
+}
+
+TEST_CASE("destruction finishes queued operations", "[store]") {
+    TempDir dir;
+    asio::io_context io;
+    std::optional<StoreResult> result;
+    {
+        Store store(dir.db());
+        store.pause();
+        spawn(io, store, op(Kind::set, "u", "s", {{"k", 1}}), result);
+        io.poll();
+    }
+    io.run();
+    REQUIRE(result);
+    CHECK(result->ok);
+    Store reopened(dir.db());
+    CHECK(call(reopened, op(Kind::get, "u", "s")).found);
+}
+
+TEST_CASE("an unopenable path throws StoreError", "[store]") {
+    TempDir dir;
+    CHECK_THROWS_AS(Store((dir.path / "missing" / "x.db").string()), StoreError);
+}
