@@ -1,1 +1,143 @@
-// placeholder: being written
+#include "app.hpp"
+
+#include <skill/log.hpp>
+#include <skill/run.hpp>
+
+#include <boost/asio/io_context.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+namespace skill::runtime {
+
+net::ServerOptions server_options(const Settings& s) {
+    net::ServerOptions o;
+    o.host = s.http.host;
+    o.port = s.http.port;
+    o.threads = s.http.threads;
+    o.name = "http";
+    o.error_body = http_error_body;
+    o.limits.max_header_bytes = s.http.max_header_size;
+    o.limits.max_body_bytes = s.skill.max_request_size;
+    o.limits.max_connections = s.http.max_connections;
+    o.limits.max_requests_per_connection = s.http.max_requests_per_connection;
+    o.limits.read_timeout = s.http.read_timeout;
+    o.limits.idle_timeout = s.http.idle_timeout;
+    o.limits.write_timeout = s.http.write_timeout;
+    o.limits.drain_timeout = s.http.drain_timeout;
+    return o;
+}
+
+App::App(Settings settings, const IntentRegistry& registry)
+    : settings_(std::move(settings)), dispatcher_(registry, settings_) {
+    if (!registry.duplicates().empty()) {
+        std::string all;
+        for (auto& d : registry.duplicates()) all += d + "\n";
+        throw ConfigError(all);
+    }
+    server_ = std::make_unique<net::HttpServer>(
+        server_options(settings_), [this](net::Request& req) { return router_->route(req); });
+
+    std::vector<PersistenceTransport*> transports;
+    if (settings_.persistence.active) {
+        breaker_ = std::make_unique<CircuitBreaker>(settings_.circuit_breakers.threshold,
+                                                    settings_.circuit_breakers.timeout);
+        PersistenceOptions options{normalize_persistence_url(settings_.persistence.url),
+                                   settings_.persistence.timeout, true};
+        // One client and transport per I/O thread: connections never cross threads.
+        for (unsigned i = 0; i < server_->threads(); ++i) {
+            clients_.push_back(std::make_unique<net::HttpClient>(server_->context(i).get_executor()));
+            transports_.push_back(
+                std::make_unique<HttpPersistenceTransport>(options, *clients_.back(), *breaker_));
+            transports.push_back(transports_.back().get());
+        }
+    }
+    router_ = std::make_unique<Router>(settings_, dispatcher_, std::move(transports),
+                                       [this] { return !server_->draining(); });
+}
+
+App::~App() {
+    // The server's threads use the router and transports: stop them first.
+    if (server_) {
+        server_->drain();
+        server_->wait();
+    }
+}
+
+std::uint16_t App::start() { return server_->start(); }
+void App::drain_on_signal() { server_->drain_on_signal(); }
+void App::drain() { server_->drain(); }
+void App::wait() { server_->wait(); }
+
+}  // namespace skill::runtime
+
+namespace skill {
+
+namespace {
+
+void print_usage() {
+    std::cout << "usage: skill [--config PATH] [--list-intents]\n"
+                 "  --config PATH    skill.conf to load (default: $SKILL_CONF, else ./skill.conf)\n"
+                 "  --list-intents   print the registered intents and exit\n";
+}
+
+std::string config_path(int argc, char** argv) {
+    for (int i = 1; i + 1 < argc; ++i)
+        if (std::string_view(argv[i]) == "--config") return argv[i + 1];
+    if (const char* env = std::getenv("SKILL_CONF")) return env;
+    return "skill.conf";
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--help" || arg == "-h") {
+            print_usage();
+            return 0;
+        }
+        if (arg == "--list-intents") {
+            for (auto& name : IntentRegistry::global().intents()) std::cout << name << "\n";
+            return 0;
+        }
+        if (arg == "--config") {
+            ++i;
+            continue;
+        }
+        std::cerr << "unknown argument: " << arg << "\n";
+        print_usage();
+        return 2;
+    }
+    try {
+        std::string path = config_path(argc, argv);
+        bool explicit_path = path != "skill.conf";
+        Config config = explicit_path || std::filesystem::exists(path) ? Config::load(path)
+                                                                       : Config::parse("");
+        auto settings = runtime::load_settings(config);
+        log::configure(settings.log.level, settings.log.format);
+        runtime::App app(std::move(settings), IntentRegistry::global());
+        app.drain_on_signal();
+        auto port = app.start();
+        log::info("skill", "listening",
+                  {{"skill", app.settings().skill.id},
+                   {"host", app.settings().http.host},
+                   {"port", static_cast<std::int64_t>(port)},
+                   {"apiBase", app.settings().skill.api_base},
+                   {"threads", static_cast<std::int64_t>(app.server().threads())},
+                   {"persistence", app.settings().persistence.active ? std::string_view(app.settings().persistence.url)
+                                                                     : std::string_view("inactive")}});
+        app.wait();
+        log::info("skill", "stopped");
+        return 0;
+    } catch (const ConfigError& e) {
+        std::cerr << "configuration error: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "start-up failed: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace skill

@@ -1,1 +1,36 @@
-// placeholder: being written
+#include <skill/context.hpp>
+#include <skill/persistence.hpp>
+
+namespace skill {
+
+Context::Context(Invocation invocation, PersistenceSession* persistence, std::string trace_id)
+    : invocation_(std::move(invocation)),
+      persistence_(persistence),
+      trace_id_(std::move(trace_id)) {
+    if (invocation_.session) session_attributes_ = invocation_.session->attributes;
+}
+
+std::optional<std::string_view> Context::token(std::string_view name) const {
+    auto it = invocation_.tokens.find(std::string(name));
+    if (it == invocation_.tokens.end()) return std::nullopt;
+    return std::string_view(it->second);
+}
+
+const std::vector<std::string>* Context::slot_texts(std::string_view name) const {
+    auto it = invocation_.attributes.find(std::string(name));
+    return it == invocation_.attributes.end() ? nullptr : &it->second;
+}
+
+const std::vector<SlotValue>& Context::raw_slot(std::string_view name) const {
+    static const std::vector<SlotValue> none;
+    auto it = invocation_.attributes_v2.find(std::string(name));
+    return it == invocation_.attributes_v2.end() ? none : it->second;
+}
+
+PersistenceSession& Context::persistence() const {
+    if (!persistence_)
+        throw PersistenceError(PersistenceErrc::unavailable, "persistence is not configured");
+    return *persistence_;
+}
+
+}  // namespace skill

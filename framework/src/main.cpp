@@ -1,1 +1,4 @@
-int main() { return 0; }
+// The main() of every skill executable: the skill itself is only handlers.
+#include <skill/run.hpp>
+
+int main(int argc, char** argv) { return skill::run(argc, argv); }

@@ -1,1 +1,281 @@
-// placeholder: being written
+// Response -> JSON with a small streaming writer: the shape is fixed, so writing it directly
+// is simpler and cheaper than building a boost::json tree first, and it lets us repair
+// invalid UTF-8 from a handler instead of emitting a body the platform cannot parse.
+#include "response_writer.hpp"
+
+#include "utf8.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <charconv>
+#include <cmath>
+
+namespace skill::runtime {
+namespace {
+
+namespace json = boost::json;
+
+class Writer {
+public:
+    explicit Writer(std::string& out) : out_(out) {}
+
+    void open() { begin('{'); }
+    void close() { end('}'); }
+    void key(std::string_view k) {
+        separate();
+        quoted(k);
+        out_ += ':';
+        comma_ = false;
+    }
+    void str(std::string_view s) {
+        separate();
+        quoted(s);
+        comma_ = true;
+    }
+    void boolean(bool b) { raw(b ? "true" : "false"); }
+    template <class Int>
+    void integer(Int n) {
+        char buf[24];
+        const auto res = std::to_chars(buf, buf + sizeof buf, n);
+        raw(std::string_view(buf, static_cast<std::size_t>(res.ptr - buf)));
+    }
+    void member(std::string_view k, std::string_view v) {
+        key(k);
+        str(v);
+    }
+    void member_if(std::string_view k, std::string_view v) {
+        if (!v.empty()) member(k, v);
+    }
+
+    // Free-form JSON from a handler (kit parameters, result data).
+    void value(const json::value& v) {
+        switch (v.kind()) {
+        case json::kind::null: raw("null"); break;
+        case json::kind::bool_: boolean(v.get_bool()); break;
+        case json::kind::int64: integer(v.get_int64()); break;
+        case json::kind::uint64: integer(v.get_uint64()); break;
+        case json::kind::double_: number(v.get_double()); break;
+        case json::kind::string: str(view(v.get_string())); break;
+        case json::kind::array: array(v.get_array()); break;
+        case json::kind::object: object(v.get_object()); break;
+        }
+    }
+    void object(const json::object& o) {
+        open();
+        for (const auto& [k, v] : o) {
+            key(std::string_view(k.data(), k.size()));
+            value(v);
+        }
+        close();
+    }
+
+private:
+    static std::string_view view(const json::string& s) { return {s.data(), s.size()}; }
+    void begin(char c) {
+        separate();
+        out_ += c;
+        comma_ = false;
+    }
+    void end(char c) {
+        out_ += c;
+        comma_ = true;
+    }
+    void separate() {
+        if (comma_) out_ += ',';
+    }
+    void raw(std::string_view s) {
+        separate();
+        out_ += s;
+        comma_ = true;
+    }
+    void array(const json::array& a) {
+        begin('[');
+        for (const auto& v : a) value(v);
+        end(']');
+    }
+    void number(double d) {
+        // JSON has no Infinity/NaN; null is the only faithful-enough spelling.
+        if (!std::isfinite(d)) return raw("null");
+        char buf[32];
+        const auto res = std::to_chars(buf, buf + sizeof buf, d);
+        raw(std::string_view(buf, static_cast<std::size_t>(res.ptr - buf)));
+    }
+
+    void quoted(std::string_view s) {
+        out_ += '"';
+        std::size_t i = 0;
+        while (i < s.size()) {
+            const std::size_t run = plain_run(s, i);
+            out_.append(s.data() + i, run);
+            i += run;
+            if (i < s.size()) i += special(s, i);
+        }
+        out_ += '"';
+    }
+    // Length of the stretch from `i` that needs no escaping (printable ASCII but '"' and '\').
+    static std::size_t plain_run(std::string_view s, std::size_t i) {
+        std::size_t j = i;
+        while (j < s.size()) {
+            const auto c = static_cast<unsigned char>(s[j]);
+            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+            ++j;
+        }
+        return j - i;
+    }
+    // Writes the character at s[i] that plain_run stopped at; returns the bytes consumed.
+    std::size_t special(std::string_view s, std::size_t i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            const std::size_t n = utf8::sequence_length(s, i);
+            if (n == 0) {
+                out_ += "\xEF\xBF\xBD";  // U+FFFD replaces one bad byte
+                return 1;
+            }
+            out_.append(s.data() + i, n);
+            return n;
+        }
+        switch (c) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\r': out_ += "\\r"; break;
+        case '\t': out_ += "\\t"; break;
+        case '\b': out_ += "\\b"; break;
+        case '\f': out_ += "\\f"; break;
+        default: {
+            static constexpr char hex[] = "0123456789abcdef";
+            out_ += "\\u00";
+            out_ += hex[c >> 4];
+            out_ += hex[c & 0xF];
+        }
+        }
+        return 1;
+    }
+
+    std::string& out_;
+    bool comma_ = false;
+};
+
+std::string_view type_name(ResponseType t) {
+    switch (t) {
+    case ResponseType::tell: return "TELL";
+    case ResponseType::ask: return "ASK";
+    case ResponseType::ask_freetext: return "ASK_FREETEXT";
+    }
+    return "TELL";
+}
+
+void write_card(Writer& w, const Card& c) {
+    w.open();
+    w.member("type", "GENERIC_DEFAULT");
+    w.key("version");
+    w.integer(1);
+    w.key("data");
+    w.open();
+    w.member_if("titleText", c.title_text);
+    w.member_if("text", c.text);
+    w.member_if("subText", c.sub_text);
+    w.member_if("iconUrl", c.icon_url);
+    w.member_if("action", c.action);
+    w.member_if("actionText", c.action_text);
+    w.close();
+    w.close();
+}
+
+void write_delayed_task(Writer& w, const DelayedClientTask& t) {
+    w.open();
+    w.key("invokeData");
+    w.open();
+    w.member("intent", t.intent);
+    w.key("parameters");
+    w.object(t.parameters);
+    w.close();
+    w.key("executionTime");
+    w.open();
+    w.key("executeAfter");
+    w.open();
+    w.member("reference", t.reference);
+    w.member("offset", t.offset);
+    w.close();
+    w.close();
+    w.close();
+}
+
+void write_result(Writer& w, const Result& r) {
+    w.open();
+    w.key("data");
+    w.object(r.data);
+    w.key("local");
+    w.boolean(r.local);
+    w.member_if("targetDeviceId", r.target_device_id);
+    if (r.delayed_client_task) {
+        w.key("delayedClientTask");
+        write_delayed_task(w, *r.delayed_client_task);
+    }
+    w.close();
+}
+
+void write_session(Writer& w, const std::map<std::string, std::string>& attributes) {
+    w.open();
+    w.key("attributes");
+    w.open();
+    for (const auto& [k, v] : attributes) w.member(k, v);
+    w.close();
+    w.close();
+}
+
+}  // namespace
+
+std::string write_response(const Response& r) {
+    std::string out;
+    out.reserve(128 + r.text.size());
+    Writer w(out);
+    w.open();
+    w.member("type", type_name(r.type));
+    w.member("text", r.text);
+    if (r.card) {
+        w.key("card");
+        write_card(w, *r.card);
+    }
+    if (r.result) {
+        w.key("result");
+        write_result(w, *r.result);
+    }
+    if (r.push_notification) {
+        w.key("pushNotification");
+        w.open();
+        w.member("targetName", r.push_notification->target_name);
+        w.member("messagePayload", r.push_notification->message_payload);
+        w.close();
+    }
+    if (!r.session_attributes.empty()) {
+        w.key("session");
+        write_session(w, r.session_attributes);
+    }
+    w.close();
+    return out;
+}
+
+int error_status(int code) noexcept {
+    switch (code) {
+    case 1: return 404;
+    case 2:
+    case 3: return 400;
+    case 4: return 504;
+    default: return 500;
+    }
+}
+
+std::string write_error(int code, std::string_view text, std::string_view detail) {
+    std::string out;
+    Writer w(out);
+    w.open();
+    w.key("code");
+    w.integer(code);
+    w.member("text", text);
+    w.member_if("detail", detail);
+    w.close();
+    return out;
+}
+
+}  // namespace skill::runtime

@@ -1,1 +1,141 @@
-// placeholder: being written
+#include "skill_server.hpp"
+
+#include "response_writer.hpp"
+#include "trace.hpp"
+
+#include <skill/log.hpp>
+#include <skill/net/http_server.hpp>
+
+#include <boost/beast/core/detail/base64.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <chrono>
+
+namespace skill::runtime {
+
+namespace http = net::http;
+namespace json = boost::json;
+
+namespace {
+
+std::string basic_auth_value(std::string_view user, std::string_view password) {
+    namespace b64 = boost::beast::detail::base64;
+    std::string plain = std::string(user) + ":" + std::string(password);
+    std::string out(b64::encoded_size(plain.size()), '\0');
+    out.resize(b64::encode(out.data(), plain.data(), plain.size()));
+    return "Basic " + out;
+}
+
+net::Response answer(const net::Request& req, http::status status, std::string body) {
+    return net::json_response(req, status, std::move(body));
+}
+
+}  // namespace
+
+bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+    // Runs over the longer input whatever the contents, so timing reveals nothing but lengths.
+    std::size_t n = std::max(a.size(), b.size());
+    unsigned char diff = a.size() != b.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
+        unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
+        diff |= static_cast<unsigned char>(x ^ y);
+    }
+    return diff == 0;
+}
+
+std::string http_error_body(http::status status, std::string_view detail) {
+    int code = status == http::status::not_found ? 1 : status >= http::status::internal_server_error ? 999 : 3;
+    return write_error(code, std::string(http::obsolete_reason(status)), detail);
+}
+
+Router::Router(const Settings& settings, const Dispatcher& dispatcher,
+               std::vector<PersistenceTransport*> transports, std::function<bool()> ready)
+    : settings_(settings),
+      dispatcher_(dispatcher),
+      transports_(std::move(transports)),
+      ready_(std::move(ready)),
+      info_path_(settings.skill.api_base + "/info") {
+    json::array locales;
+    for (auto& l : settings.skill.locales) locales.emplace_back(l);
+    info_body_ = json::serialize(json::object{{"skillId", settings.skill.id},
+                                              {"skillSpiVersion", "1.4.1"},
+                                              {"skillVersion", settings.skill.version},
+                                              {"supportedLocales", std::move(locales)}});
+    if (settings.skill.auth == Settings::Skill::Auth::basic)
+        expected_auth_ = basic_auth_value("cvi", settings.skill.api_key);
+}
+
+bool Router::authorised(const net::Request& req) const {
+    if (expected_auth_.empty()) return true;
+    return constant_time_equal(req[http::field::authorization], expected_auth_);
+}
+
+net::Awaitable<net::Response> Router::route(net::Request& req) const {
+    std::string_view path = req.target();
+    path = path.substr(0, path.find('?'));
+    const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
+    auto wrong_method = [&](std::string_view allowed) {
+        auto res = answer(req, http::status::method_not_allowed,
+                          http_error_body(http::status::method_not_allowed,
+                                          "use " + std::string(allowed) + " on " + std::string(path)));
+        res.set(http::field::allow, allowed);
+        return res;
+    };
+
+    if (path == settings_.skill.api_base) {
+        if (req.method() != http::verb::post) co_return wrong_method("POST");
+        co_return co_await invoke(req);
+    }
+    if (path == info_path_) {
+        if (!get) co_return wrong_method("GET");
+        if (!authorised(req)) co_return answer(req, http::status::unauthorized, R"({"text":"Access denied"})");
+        co_return answer(req, http::status::ok, info_body_);
+    }
+    if (path == "/k8s/liveness") {
+        if (!get) co_return wrong_method("GET");
+        co_return answer(req, http::status::ok, R"({"status":"ok"})");
+    }
+    if (path == "/k8s/readiness") {
+        if (!get) co_return wrong_method("GET");
+        if (!ready_()) co_return answer(req, http::status::service_unavailable, R"({"status":"unavailable"})");
+        co_return answer(req, http::status::ok, R"({"status":"ok"})");
+    }
+    co_return answer(req, http::status::not_found,
+                     http_error_body(http::status::not_found, "no endpoint " + std::string(path)));
+}
+
+net::Awaitable<net::Response> Router::invoke(net::Request& req) const {
+    const auto started = std::chrono::steady_clock::now();
+    Trace trace = trace_of(req);
+    if (!authorised(req)) {
+        log::warning("http", "access denied", {{"path", req.target()}, {"traceId", trace.trace_id}});
+        co_return answer(req, http::status::unauthorized, R"({"text":"Access denied"})");
+    }
+    auto thread = net::HttpServer::current_thread();
+    PersistenceTransport* transport = thread < transports_.size() ? transports_[thread] : nullptr;
+    // A named input: GCC 12 destroys some temporaries of a co_await full-expression twice.
+    InvocationInput input{req.body(), transport, trace.headers, trace.trace_id};
+    Outcome out = co_await dispatcher_.invoke(std::move(input));
+
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - started).count();
+    auto level = out.status >= 500 || out.persistence_failed ? log::Level::error
+                 : out.status >= 400                           ? log::Level::warning
+                                                               : log::Level::info;
+    if (log::enabled(level))
+        log::write(level, "http", out.error.empty() ? "invocation" : out.error,
+                   {{"method", req.method_string()},
+                    {"path", req.target()},
+                    {"intent", out.intent},
+                    {"status", static_cast<std::int64_t>(out.status)},
+                    {"durationMs", static_cast<double>(micros) / 1000.0},
+                    {"traceId", trace.trace_id},
+                    {"spanId", trace.span_id}});
+    auto res = answer(req, static_cast<http::status>(out.status), std::move(out.body));
+    res.set("X-B3-TraceId", trace.trace_id);
+    co_return res;
+}
+
+}  // namespace skill::runtime

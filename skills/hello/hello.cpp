@@ -1,1 +1,27 @@
-// placeholder: being written
+// The reference skill: greets the user by a name kept in the persistence
+// service (the seed example of persistence-service.md, in C++).
+#include <skill/skill.hpp>
+
+namespace {
+
+skill::Task<skill::Response> greet(skill::Context& ctx) {
+    auto data = co_await ctx.persistence().get();
+    if (auto name = data["name"].as_string())
+        co_return skill::tell("Hello, " + *name + "! It's awesome today!");
+    co_return skill::ask_freetext("Oh, we haven't met yet. What's your name?");
+}
+
+}  // namespace
+
+SKILL_INTENT("HELLO_INTENT") { co_return co_await greet(ctx); }
+
+SKILL_INTENT("HELLO_INTENT_REPROMPT") {
+    if (auto name = ctx.slot("name")) {
+        boost::json::object data{{"name", *name}};
+        co_await ctx.persistence().set(std::move(data));
+    }
+    co_return co_await greet(ctx);  // answered from the session's cache: no second GET
+}
+
+// Anything else: a plain TELL that needs no service (also the benchmarks' TELL row).
+SKILL_INTENT("FALLBACK_INTENT") { co_return skill::tell("Sorry, I can only say hello."); }

@@ -303,14 +303,18 @@ void HttpServer::wait() {
 }
 
 void HttpServer::run_until_signal() {
+    if (!impl_->signals) drain_on_signal();
+    if (!impl_->started) start();
+    wait();
+}
+
+void HttpServer::drain_on_signal() {
     auto& sigs = impl_->signals.emplace(impl_->workers[0]->context, SIGINT, SIGTERM);
     sigs.async_wait([this](beast::error_code ec, int signal) {
         if (ec) return;
         log::info(impl_->options.name, "signal received: draining", {{"signal", static_cast<std::int64_t>(signal)}});
         drain();
     });
-    if (!impl_->started) start();
-    wait();
 }
 
 bool HttpServer::draining() const noexcept { return impl_->draining; }

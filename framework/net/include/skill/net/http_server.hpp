@@ -61,7 +61,9 @@ public:
     void drain();
     /// Block until the I/O threads have ended.
     void wait();
-    /// Start, then drain on SIGINT/SIGTERM and wait.
+    /// Drain on SIGINT/SIGTERM (call before start()).
+    void drain_on_signal();
+    /// drain_on_signal(), start() unless started, wait().
     void run_until_signal();
 
     bool draining() const noexcept;

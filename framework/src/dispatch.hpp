@@ -1,0 +1,45 @@
+#pragma once
+// One invocation, body in -> body out: parse, find the handler, run it under
+// the deadline, and map every failure to protocol.md §4 — in one place.
+#include <skill/intent.hpp>
+#include <skill/persistence.hpp>
+
+#include "settings.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace skill::runtime {
+
+struct Outcome {
+    int status = 200;
+    std::string body;
+    std::string intent;     // empty when the body did not parse
+    int error_code = 0;     // protocol error code, 0 on success
+    std::string error;      // for the log line (never contains a token)
+    bool persistence_failed = false;
+};
+
+struct InvocationInput {
+    std::string_view body;
+    PersistenceTransport* persistence = nullptr;  // null: persistence inactive
+    const HeaderList& trace_headers;
+    std::string trace_id;
+};
+
+class Dispatcher {
+public:
+    Dispatcher(const IntentRegistry& registry, const Settings& settings)
+        : registry_(registry), settings_(settings) {}
+
+    Task<Outcome> invoke(InvocationInput input) const;
+
+private:
+    Task<Outcome> run_handler(IntentHandler handler, Context& ctx) const;
+    Outcome error(int code, std::string text, std::string detail, std::string log) const;
+
+    const IntentRegistry& registry_;
+    const Settings& settings_;
+};
+
+}  // namespace skill::runtime

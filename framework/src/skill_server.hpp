@@ -1,0 +1,44 @@
+#pragma once
+// The skill's HTTP endpoints (protocol.md §1): invoke, info, liveness,
+// readiness; auth; one log line per request.
+#include <skill/net/http.hpp>
+#include <skill/persistence.hpp>
+
+#include "dispatch.hpp"
+#include "settings.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace skill::runtime {
+
+class Router {
+public:
+    /// `transports[i]` serves I/O thread i (may be empty: persistence inactive).
+    /// `ready()` is false while starting or draining.
+    Router(const Settings& settings, const Dispatcher& dispatcher,
+           std::vector<PersistenceTransport*> transports, std::function<bool()> ready);
+
+    net::Awaitable<net::Response> route(net::Request& req) const;
+
+private:
+    net::Awaitable<net::Response> invoke(net::Request& req) const;
+    bool authorised(const net::Request& req) const;
+
+    const Settings& settings_;
+    const Dispatcher& dispatcher_;
+    std::vector<PersistenceTransport*> transports_;
+    std::function<bool()> ready_;
+    std::string info_path_;
+    std::string info_body_;       // serialised once
+    std::string expected_auth_;   // "Basic base64(cvi:key)", empty when auth is off
+};
+
+/// Constant-time comparison of secrets (no early exit on the first difference).
+bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
+
+/// Error body of the answers the HTTP layer writes itself ({"code":..,"text":..,"detail":..}).
+std::string http_error_body(net::http::status status, std::string_view detail);
+
+}  // namespace skill::runtime
