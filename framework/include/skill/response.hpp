@@ -13,40 +13,42 @@ namespace skill {
 enum class ResponseType { tell, ask, ask_freetext };
 
 /// GENERIC_DEFAULT card (protocol.md §3); empty fields are not sent.
+// Every member has a default initializer so designated initializers that name only some of
+// them ({.title_text = "Hi"}) stay clean under -Wextra (-Wmissing-field-initializers).
 struct Card {
-    std::string title_text;
-    std::string text;
-    std::string sub_text;
-    std::string icon_url;
-    std::string action;  // e.g. "internal://showResponseText"
-    std::string action_text;
+    std::string title_text{};
+    std::string text{};
+    std::string sub_text{};
+    std::string icon_url{};
+    std::string action{};  // e.g. "internal://showResponseText"
+    std::string action_text{};
 };
 
 /// A kit action in result.data.use_kit, e.g. {"audio_player", "play_stream", {{"url", u}}}.
 struct KitAction {
-    std::string kit_name;
-    std::string action;
-    boost::json::object parameters;
+    std::string kit_name{};
+    std::string action{};
+    boost::json::object parameters{};
 };
 
 /// result.delayedClientTask: invoke `intent` after `offset` (ISO duration) from `reference`.
 struct DelayedClientTask {
-    std::string intent;
-    boost::json::object parameters;
+    std::string intent{};
+    boost::json::object parameters{};
     std::string reference = "SPEECH_END";
-    std::string offset;  // e.g. "PT10S"
+    std::string offset{};  // e.g. "PT10S"
 };
 
 struct Result {
-    boost::json::object data;  // use_kit goes here
+    boost::json::object data{};  // use_kit goes here
     bool local = true;
-    std::string target_device_id;
-    std::optional<DelayedClientTask> delayed_client_task;
+    std::string target_device_id{};
+    std::optional<DelayedClientTask> delayed_client_task{};
 };
 
 struct PushNotification {
-    std::string target_name;
-    std::string message_payload;
+    std::string target_name{};
+    std::string message_payload{};
 };
 
 struct Response {

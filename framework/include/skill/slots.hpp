@@ -54,7 +54,7 @@ std::optional<T> parse_slot(std::string_view text) {
         return slot_text::boolean(text);
     } else if constexpr (std::is_integral_v<T>) {
         auto v = slot_text::integer(text);
-        if (!v || *v < std::numeric_limits<T>::min() ||
+        if (!v || *v < static_cast<std::int64_t>(std::numeric_limits<T>::min()) ||
             (*v > 0 && static_cast<std::uint64_t>(*v) > std::numeric_limits<T>::max()))
             return std::nullopt;
         return static_cast<T>(*v);
