@@ -1,0 +1,76 @@
+#pragma once
+// The persistence client's HTTP side (protocol.md §5): the wire transport and
+// the circuit breaker it shares across I/O threads. Internal: wired by the
+// composition root, not part of the skill umbrella header.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <skill/net/http_client.hpp>
+#include <skill/persistence.hpp>
+#include <string>
+
+namespace skill {
+
+/// Fails fast after `threshold` consecutive failures; after `open_for` lets
+/// exactly one trial call through (success closes, failure re-opens).
+/// Lock-free: one instance is shared by every I/O thread.
+class CircuitBreaker {
+  public:
+    using Clock = std::function<std::chrono::steady_clock::time_point()>;
+
+    CircuitBreaker(unsigned threshold, std::chrono::milliseconds open_for,
+                   Clock clock = &std::chrono::steady_clock::now);
+
+    /// May a call go out now? While open, false until `open_for` has passed;
+    /// then true for exactly one caller (the trial), false for the others.
+    bool allow();
+    void success();
+    void failure();
+    bool open() const;
+
+  private:
+    std::int64_t now_ticks() const;
+
+    // Sentinel of opened_at_: the breaker is closed.
+    static constexpr std::int64_t closed_ = std::numeric_limits<std::int64_t>::min();
+
+    unsigned threshold_;
+    std::int64_t open_ticks_;
+    Clock clock_;
+    std::atomic<unsigned> failures_{0};
+    std::atomic<std::int64_t> opened_at_{closed_};  // steady_clock ticks, or closed_
+};
+
+struct PersistenceOptions {
+    std::string url = "http://service-persistence-service:1555";
+    std::chrono::milliseconds timeout{10'000};
+    bool active = true;
+};
+
+/// protocol.md §5, applied to the path in order: append "/v1" when it contains
+/// neither "/v1" nor "/v2"; append "/persistence" when it does not contain
+/// "persistence"; strip trailing '/'.
+std::string normalize_persistence_url(std::string url);
+
+/// PersistenceTransport over HTTP/1.1. One per I/O thread (like its HttpClient);
+/// the breaker is shared.
+class HttpPersistenceTransport final : public PersistenceTransport {
+  public:
+    /// Throws std::invalid_argument on a URL net::Url::parse rejects (e.g. https).
+    HttpPersistenceTransport(const PersistenceOptions& options, net::HttpClient& client,
+                             CircuitBreaker& breaker);
+
+    Task<boost::json::value> call(Call call) override;
+
+  private:
+    net::Request make_request(const Call& call) const;
+
+    net::Url url_;
+    std::chrono::milliseconds timeout_;
+    net::HttpClient& client_;
+    CircuitBreaker& breaker_;
+};
+
+}  // namespace skill

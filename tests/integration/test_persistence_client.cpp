@@ -1,0 +1,510 @@
+// The persistence client over real HTTP: against the stub (every call,
+// merges under concurrency, isolation, 401) and against a misbehaving server
+// (every failure becomes its typed PersistenceErrc; the breaker opens, fails
+// fast and recovers).
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/json/parse.hpp>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <future>
+#include <jwt.hpp>
+#include <mutex>
+#include <skill/persistence_http.hpp>
+#include <stub_server.hpp>
+#include <thread>
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using namespace std::chrono_literals;
+using asio::ip::tcp;
+using skill::Document;
+using skill::PersistenceErrc;
+using skill::PersistenceError;
+using skill::PersistenceSession;
+
+namespace {
+
+constexpr std::string_view skill_id = "test-skill";
+
+/// A stub on an ephemeral port with its own database file, removed afterwards.
+struct Stub {
+    std::filesystem::path db;
+    std::unique_ptr<skill::stub::StubServer> server;
+    std::uint16_t port = 0;
+
+    Stub() {
+        static int counter = 0;
+        db = std::filesystem::temp_directory_path() /
+             ("persistence-client-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
+              ".db");
+        skill::stub::StubOptions options;
+        options.port = 0;
+        options.threads = 2;
+        options.db_path = db.string();
+        options.jwt_secret = std::string(skill::stub::default_dev_secret);
+        server = std::make_unique<skill::stub::StubServer>(options);
+        port = server->start();
+    }
+    ~Stub() {
+        server.reset();
+        std::error_code ec;
+        for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix, ec);
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+};
+
+/// A clock the test moves by hand (breaker tests need no sleeping).
+struct ManualClock {
+    std::chrono::steady_clock::time_point now{std::chrono::hours(1)};
+};
+
+/// The client side: one io_context driven by the test thread, like one I/O thread.
+struct Client {
+    asio::io_context io;
+    skill::net::HttpClient http{io.get_executor()};
+    ManualClock clock;
+    skill::CircuitBreaker breaker;
+    skill::HttpPersistenceTransport transport;
+
+    Client(const std::string& url, std::chrono::milliseconds timeout = 5s, unsigned threshold = 5)
+        : breaker(threshold, 30s, [this] { return clock.now; }),
+          transport(options(url, timeout), http, breaker) {}
+
+    static skill::PersistenceOptions options(const std::string& url,
+                                             std::chrono::milliseconds timeout) {
+        skill::PersistenceOptions o;
+        o.url = url;
+        o.timeout = timeout;
+        return o;
+    }
+
+    PersistenceSession session(const std::string& token, skill::HeaderList trace = {}) {
+        return PersistenceSession(&transport, token, std::move(trace));
+    }
+
+    template <class T>
+    T run(skill::Task<T> task) {
+        auto future = asio::co_spawn(io, std::move(task), asio::use_future);
+        io.restart();
+        io.run();
+        return future.get();
+    }
+};
+
+std::string token(std::string_view user, std::string_view skill = skill_id) {
+    return skill::stub::make_dev_token(user, skill);
+}
+
+/// Runs `call`, expecting a PersistenceError; returns it.
+template <class F>
+PersistenceError expect_error(F&& call) {
+    try {
+        call();
+    } catch (const PersistenceError& e) {
+        return e;
+    }
+    FAIL("no PersistenceError was thrown");
+    throw std::logic_error("unreachable");
+}
+
+// --- a misbehaving server ----------------------------------------------------
+
+enum class Mode { silent, server_error, cut_body, invalid_json, close_at_once, canned };
+
+/// Accepts on an ephemeral port and misbehaves as told; records every request.
+class FaultServer {
+  public:
+    explicit FaultServer(Mode mode) : mode_(mode) {
+        acceptor_.open(tcp::v4());
+        acceptor_.set_option(tcp::acceptor::reuse_address(true));
+        acceptor_.bind({asio::ip::make_address("127.0.0.1"), 0});
+        acceptor_.listen();
+        port_ = acceptor_.local_endpoint().port();
+        asio::co_spawn(io_, accept_loop(), asio::detached);
+        thread_ = std::thread([this] { io_.run(); });
+    }
+    ~FaultServer() {
+        io_.stop();
+        thread_.join();
+    }
+
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    void set_mode(Mode mode) { mode_ = mode; }
+    void set_answer(int status, std::string body) {
+        std::lock_guard lock(mutex_);
+        status_ = status;
+        body_ = std::move(body);
+        mode_ = Mode::canned;
+    }
+    std::vector<skill::net::Request> requests() const {
+        std::lock_guard lock(mutex_);
+        return requests_;
+    }
+
+  private:
+    asio::awaitable<void> accept_loop() {
+        for (;;) {
+            auto socket = co_await acceptor_.async_accept(asio::use_awaitable);
+            asio::co_spawn(io_, serve(std::move(socket)), asio::detached);
+        }
+    }
+
+    asio::awaitable<void> serve(tcp::socket socket) {
+        try {
+            boost::beast::flat_buffer buffer;
+            for (;;) {
+                skill::net::Request request;
+                co_await http::async_read(socket, buffer, request, asio::use_awaitable);
+                {
+                    std::lock_guard lock(mutex_);
+                    requests_.push_back(request);
+                }
+                if (!co_await answer(socket)) co_return;
+            }
+        } catch (const boost::system::system_error&) {
+            // the client went away: nothing to do
+        }
+    }
+
+    /// Misbehaves once; false when the connection is done.
+    asio::awaitable<bool> answer(tcp::socket& socket) {
+        switch (mode_.load()) {
+            case Mode::silent: {
+                asio::steady_timer never(io_, 1h);
+                co_await never.async_wait(asio::use_awaitable);
+                co_return false;
+            }
+            case Mode::close_at_once:
+                co_return false;
+            case Mode::server_error:
+                co_await write(socket, response(500, "{}"));
+                co_return true;
+            case Mode::invalid_json:
+                co_await write(socket, response(200, "{not json"));
+                co_return true;
+            case Mode::cut_body:
+                co_await write(socket,
+                               "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                               "Content-Length: 100\r\n\r\n{\"name\":");
+                co_return false;
+            case Mode::canned: {
+                std::string text;
+                {
+                    std::lock_guard lock(mutex_);
+                    text = response(status_, body_);
+                }
+                co_await write(socket, text);
+                co_return true;
+            }
+        }
+        co_return false;
+    }
+
+    static std::string response(int status, const std::string& body) {
+        return "HTTP/1.1 " + std::to_string(status) +
+               " Whatever\r\nContent-Type: application/json\r\nContent-Length: " +
+               std::to_string(body.size()) + "\r\n\r\n" + body;
+    }
+
+    static asio::awaitable<void> write(tcp::socket& socket, std::string text) {
+        co_await asio::async_write(socket, asio::buffer(text), asio::use_awaitable);
+    }
+
+    std::atomic<Mode> mode_;
+    mutable std::mutex mutex_;
+    int status_ = 200;
+    std::string body_;
+    std::vector<skill::net::Request> requests_;
+    asio::io_context io_;
+    tcp::acceptor acceptor_{io_};
+    std::uint16_t port_ = 0;
+    std::thread thread_;
+};
+
+/// A port nobody listens on (bound, then released).
+std::uint16_t unused_port() {
+    asio::io_context io;
+    tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+    return acceptor.local_endpoint().port();
+}
+
+/// One invocation storing key<i> with replace = false. A plain function, not a
+/// lambda: a coroutine must not outlive the closure whose captures it uses.
+skill::Task<Document> merge_one(Client& client, std::string token, int i) {
+    auto session = client.session(token);
+    boost::json::object data;
+    data["key" + std::to_string(i)] = i;
+    co_return co_await session.set(std::move(data), false);
+}
+
+}  // namespace
+
+// --- against the stub --------------------------------------------------------
+
+TEST_CASE("every call against the stub") {
+    Stub stub;
+    Client client(stub.url());
+    auto anna = token("anna");
+
+    auto first = client.session(anna);
+    CHECK_FALSE(client.run(first.get()).exists());  // 404: no data yet
+
+    auto stored = client.run(first.set({{"name", "Anna"}, {"visits", 1}}));
+    CHECK(stored["name"].as_string() == "Anna");
+
+    auto second = client.session(anna);  // a new invocation: no cache
+    auto data = client.run(second.get());
+    CHECK(data["name"].as_string() == "Anna");
+    CHECK(data["visits"].as_int() == 1);
+
+    SECTION("replace = true replaces the whole object") {
+        auto now = client.run(second.set({{"visits", 2}}));
+        CHECK(now.keys() == std::vector<std::string>{"visits"});
+        CHECK(client.run(client.session(anna).get())["visits"].as_int() == 2);
+    }
+    SECTION("replace = false keeps existing keys and adds new ones") {
+        auto now = client.run(second.set({{"visits", 2}, {"city", "Bonn"}}, false));
+        CHECK(now["visits"].as_int() == 1);
+        CHECK(now["name"].as_string() == "Anna");
+        CHECK(now["city"].as_string() == "Bonn");
+        CHECK(client.run(client.session(anna).get())["city"].as_string() == "Bonn");
+    }
+    SECTION("get_all is keyed by skill id") {
+        client.run(client.session(token("anna", "other-skill")).set({{"x", 1}}));
+        auto all = client.run(second.get_all());
+        CHECK(all[skill_id]["name"].as_string() == "Anna");
+        CHECK(all["other-skill"]["x"].as_int() == 1);
+        CHECK(all.size() == 2);
+    }
+    SECTION("remove deletes this skill's data only") {
+        client.run(client.session(token("anna", "other-skill")).set({{"x", 1}}));
+        client.run(second.remove());
+        CHECK_FALSE(client.run(second.get()).exists());                // from the cache
+        CHECK_FALSE(client.run(client.session(anna).get()).exists());  // from the stub
+        CHECK(client.run(second.get_all())["other-skill"]["x"].as_int() == 1);
+        client.run(client.session(anna).remove());  // removing nothing is fine
+    }
+    CHECK_FALSE(client.breaker.open());
+}
+
+TEST_CASE("concurrent replace=false merges of one user lose no key") {
+    Stub stub;
+    Client client(stub.url());
+    auto anna = token("anna");
+    constexpr int writers = 60;
+
+    std::vector<std::future<Document>> results;
+    for (int i = 0; i < writers; ++i) {
+        results.push_back(asio::co_spawn(client.io, merge_one(client, anna, i), asio::use_future));
+    }
+    client.io.restart();
+    client.io.run();
+    for (auto& result : results) CHECK_NOTHROW(result.get());
+
+    auto data = client.run(client.session(anna).get());
+    CHECK(data.size() == writers);
+    for (int i = 0; i < writers; ++i) {
+        INFO("key" << i);
+        CHECK(data["key" + std::to_string(i)].as_int() == i);
+    }
+}
+
+TEST_CASE("users and skills are isolated from each other") {
+    Stub stub;
+    Client client(stub.url());
+    client.run(client.session(token("anna")).set({{"secret", "anna's"}}));
+    CHECK_FALSE(client.run(client.session(token("bert")).get()).exists());
+    CHECK(client.run(client.session(token("bert")).get_all()).empty());
+    CHECK_FALSE(client.run(client.session(token("anna", "other")).get()).exists());
+    client.run(client.session(token("bert")).remove());
+    CHECK(client.run(client.session(token("anna")).get())["secret"].as_string() == "anna's");
+}
+
+TEST_CASE("a refused token is unauthorized, does not leak, and does not trip the breaker") {
+    Stub stub;
+    Client client(stub.url(), 5s, 2);
+    auto forged = skill::stub::make_dev_token("anna", skill_id, "not-the-secret");
+    for (int i = 0; i < 3; ++i) {
+        auto session = client.session(forged);
+        auto e = expect_error([&] { client.run(session.get()); });
+        CHECK(e.code() == PersistenceErrc::unauthorized);
+        CHECK(e.http_status() == 401);
+        CHECK(std::string(e.what()).find(forged) == std::string::npos);
+    }
+    CHECK_FALSE(client.breaker.open());
+}
+
+// --- the wire form -----------------------------------------------------------
+
+TEST_CASE("the wire form of every call") {
+    FaultServer server(Mode::canned);
+    Client client(server.url());
+    const skill::HeaderList trace{{"X-B3-TraceId", "80f198ee56343ba8"},
+                                  {"traceparent", "00-1-2-01"}};
+    auto session = client.session("tok", trace);
+
+    server.set_answer(200, R"({"a":1})");
+    CHECK(client.run(session.get())["a"].as_int() == 1);
+    client.run(session.get_all());
+    server.set_answer(200, R"({"id":"1","data":{"a":1}})");
+    client.run(session.set({{"a", 1}}));
+    client.run(session.set({{"a", 1}}, false));
+    server.set_answer(204, "");
+    client.run(session.remove());
+
+    auto requests = server.requests();
+    REQUIRE(requests.size() == 5);
+    CHECK(requests[0].method() == http::verb::get);
+    CHECK(requests[0].target() == "/v1/persistence/entry/data");
+    CHECK(requests[1].method() == http::verb::get);
+    CHECK(requests[1].target() == "/v1/persistence/entry");
+    CHECK(requests[2].method() == http::verb::post);
+    CHECK(requests[2].target() == "/v1/persistence/entry");
+    CHECK(boost::json::parse(requests[2].body()) == boost::json::parse(R"({"data":{"a":1}})"));
+    CHECK(requests[3].target() == "/v1/persistence/entry?replace=false");
+    CHECK(requests[4].method() == http::verb::delete_);
+    CHECK(requests[4].target() == "/v1/persistence/entry");
+    for (const auto& request : requests) {
+        CHECK(request[http::field::authorization] == "Bearer tok");
+        CHECK(request[http::field::accept] == "application/json");
+        CHECK(request[http::field::content_type] == "application/json");
+        CHECK(request[http::field::user_agent] == "skill-sdk-cpp");
+        CHECK(request["X-B3-TraceId"] == "80f198ee56343ba8");
+        CHECK(request["traceparent"] == "00-1-2-01");
+    }
+}
+
+TEST_CASE("answers the client accepts or refuses") {
+    FaultServer server(Mode::canned);
+    Client client(server.url(), 5s, 100);  // bad answers count as failures: keep it closed
+    // Each call on a fresh session: no cache in between.
+    auto fresh = [&](auto op) {
+        auto session = client.session("tok");
+        return client.run(op(session));
+    };
+    auto error_of = [&](auto op) { return expect_error([&] { fresh(op); }); };
+    auto get = [](PersistenceSession& s) { return s.get(); };
+    auto get_all = [](PersistenceSession& s) { return s.get_all(); };
+    auto set = [](PersistenceSession& s) { return s.set({{"a", 1}}); };
+    auto remove = [](PersistenceSession& s) { return s.remove(); };
+
+    server.set_answer(404, R"({"error":"not_found"})");
+    CHECK_FALSE(fresh(get).exists());  // get 404: nothing stored
+    CHECK(fresh(get_all).empty());     // get_all 404: nothing stored
+    fresh(remove);                     // remove 404: already gone
+    CHECK(error_of(set).code() == PersistenceErrc::bad_response);
+
+    server.set_answer(200, "[1, 2]");
+    CHECK(error_of(get).code() == PersistenceErrc::bad_response);
+    CHECK(error_of(get_all).code() == PersistenceErrc::bad_response);
+    server.set_answer(200, R"({"id":"1"})");
+    CHECK(error_of(set).code() == PersistenceErrc::bad_response);
+    server.set_answer(200, R"({"id":"1","data":"a"})");
+    CHECK(error_of(set).code() == PersistenceErrc::bad_response);
+
+    server.set_answer(403, "{}");
+    auto forbidden = error_of(get);
+    CHECK(forbidden.code() == PersistenceErrc::unauthorized);
+    CHECK(forbidden.http_status() == 403);
+
+    server.set_answer(400, "{}");
+    auto bad = error_of(remove);
+    CHECK(bad.code() == PersistenceErrc::bad_response);
+    CHECK(bad.http_status() == 400);
+
+    server.set_answer(503, "{}");
+    auto down = error_of(get_all);
+    CHECK(down.code() == PersistenceErrc::server_error);
+    CHECK(down.http_status() == 503);
+}
+
+// --- faults and the breaker ----------------------------------------------------
+
+TEST_CASE("every fault yields its typed error within the timeout") {
+    auto [mode, expected] = GENERATE(table<Mode, PersistenceErrc>({
+        {Mode::silent, PersistenceErrc::timeout},
+        {Mode::server_error, PersistenceErrc::server_error},
+        {Mode::cut_body, PersistenceErrc::bad_response},
+        {Mode::invalid_json, PersistenceErrc::bad_response},
+        {Mode::close_at_once, PersistenceErrc::unreachable},
+    }));
+    FaultServer server(mode);
+    Client client(server.url(), 300ms);
+    auto session = client.session("secret-token-value");
+    auto e = expect_error([&] { client.run(session.get()); });
+    CHECK(e.code() == expected);
+    CHECK(std::string(e.what()).find("secret-token-value") == std::string::npos);
+    CHECK(server.requests().size() == 1);
+}
+
+TEST_CASE("a port nobody listens on is unreachable") {
+    Client client("http://127.0.0.1:" + std::to_string(unused_port()), 300ms);
+    auto session = client.session("tok");
+    CHECK(expect_error([&] { client.run(session.get()); }).code() == PersistenceErrc::unreachable);
+}
+
+TEST_CASE("the breaker opens after the threshold, fails fast, then recovers") {
+    FaultServer server(Mode::server_error);
+    Client client(server.url(), 300ms, 3);
+    auto get = [&] {
+        auto session = client.session("tok");
+        return client.run(session.get());
+    };
+    for (int i = 0; i < 3; ++i) {
+        CHECK(expect_error(get).code() == PersistenceErrc::server_error);
+    }
+    CHECK(client.breaker.open());
+    CHECK(expect_error(get).code() == PersistenceErrc::circuit_open);
+    CHECK(server.requests().size() == 3);  // failing fast: no request went out
+
+    SECTION("a failed trial re-opens it") {
+        client.clock.now += 30s;
+        CHECK(expect_error(get).code() == PersistenceErrc::server_error);
+        CHECK(expect_error(get).code() == PersistenceErrc::circuit_open);
+        CHECK(server.requests().size() == 4);
+    }
+    SECTION("a successful trial closes it") {
+        server.set_answer(200, R"({"a":1})");
+        client.clock.now += 30s;
+        CHECK(get()["a"].as_int() == 1);
+        CHECK_FALSE(client.breaker.open());
+        CHECK(get()["a"].as_int() == 1);
+        CHECK(server.requests().size() == 5);
+    }
+}
+
+TEST_CASE("timeouts and unreachable services count as breaker failures") {
+    SECTION("timeouts") {
+        FaultServer server(Mode::silent);
+        Client client(server.url(), 200ms, 2);
+        for (int i = 0; i < 2; ++i) {
+            auto session = client.session("tok");
+            CHECK(expect_error([&] { client.run(session.get()); }).code() ==
+                  PersistenceErrc::timeout);
+        }
+        CHECK(client.breaker.open());
+    }
+    SECTION("refused connections") {
+        Client client("http://127.0.0.1:" + std::to_string(unused_port()), 300ms, 2);
+        for (int i = 0; i < 2; ++i) {
+            auto session = client.session("tok");
+            CHECK(expect_error([&] { client.run(session.get()); }).code() ==
+                  PersistenceErrc::unreachable);
+        }
+        auto session = client.session("tok");
+        CHECK(expect_error([&] { client.run(session.get()); }).code() ==
+              PersistenceErrc::circuit_open);
+    }
+}
