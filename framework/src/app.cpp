@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -29,6 +30,26 @@ net::ServerOptions server_options(const Settings& s) {
     return o;
 }
 
+namespace {
+
+/// Persistence calls -> http_partner_request_count / http_requests_latency_seconds.
+PersistenceObserver persistence_observer(Metrics& metrics) {
+    return [&metrics](const PersistenceCallEvent& event) {
+        char digits[12];
+        std::string_view status;
+        if (event.error) {
+            status = to_string(*event.error);
+        } else {
+            auto [end, ec] = std::to_chars(digits, digits + sizeof digits, event.http_status);
+            status = std::string_view(digits, static_cast<std::size_t>(end - digits));
+        }
+        PartnerLabels labels{"persistence", to_string(event.operation), status};
+        metrics.partner_call(net::HttpServer::current_thread(), labels, event.duration);
+    };
+}
+
+}  // namespace
+
 App::App(Settings settings, const IntentRegistry& registry)
     : settings_(std::move(settings)), dispatcher_(registry, settings_) {
     if (!registry.duplicates().empty()) {
@@ -38,13 +59,18 @@ App::App(Settings settings, const IntentRegistry& registry)
     }
     server_ = std::make_unique<net::HttpServer>(
         server_options(settings_), [this](net::Request& req) { return router_->route(req); });
+    metrics_ = std::make_unique<Metrics>(
+        server_->threads(),
+        Metrics::Gauges{[this] { return server_->open_connections(); },
+                        [this] { return std::size_t{breaker_ && breaker_->open()}; }});
 
     std::vector<PersistenceTransport*> transports;
     if (settings_.persistence.active) {
         breaker_ = std::make_unique<CircuitBreaker>(settings_.circuit_breakers.threshold,
                                                     settings_.circuit_breakers.timeout);
         PersistenceOptions options{normalize_persistence_url(settings_.persistence.url),
-                                   settings_.persistence.timeout, true};
+                                   settings_.persistence.timeout, true,
+                                   persistence_observer(*metrics_)};
         // One client and transport per I/O thread: connections never cross threads.
         for (unsigned i = 0; i < server_->threads(); ++i) {
             clients_.push_back(std::make_unique<net::HttpClient>(server_->context(i).get_executor()));
@@ -54,7 +80,7 @@ App::App(Settings settings, const IntentRegistry& registry)
         }
     }
     router_ = std::make_unique<Router>(settings_, dispatcher_, std::move(transports),
-                                       [this] { return !server_->draining(); });
+                                       [this] { return !server_->draining(); }, *metrics_);
 }
 
 App::~App() {

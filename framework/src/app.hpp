@@ -6,6 +6,7 @@
 #include <skill/persistence_http.hpp>
 
 #include "dispatch.hpp"
+#include "metrics.hpp"
 #include "settings.hpp"
 #include "skill_server.hpp"
 
@@ -26,10 +27,12 @@ public:
     void wait();
     const Settings& settings() const noexcept { return settings_; }
     net::HttpServer& server() noexcept { return *server_; }
+    const Metrics& metrics() const noexcept { return *metrics_; }
 
 private:
     Settings settings_;
     Dispatcher dispatcher_;
+    std::unique_ptr<Metrics> metrics_;  // outlives everything that records into it
     std::unique_ptr<CircuitBreaker> breaker_;
     std::vector<std::unique_ptr<net::HttpClient>> clients_;
     std::vector<std::unique_ptr<HttpPersistenceTransport>> transports_;

@@ -3,26 +3,28 @@
 #include "invocation_parser.hpp"
 #include "response_writer.hpp"
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/execution_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <variant>
 
 namespace skill::runtime {
 
 namespace asio = boost::asio;
-using namespace asio::experimental::awaitable_operators;
 
 namespace {
 constexpr int code_no_handler = 1, code_invalid_token = 2, code_bad_request = 3,
               code_timeout = 4, code_internal = 999;
 
-/// The handler's answer or what it threw. `||` below waits for the first
-/// *success*, so a throwing handler must still complete successfully.
-/// (A struct, not a variant: the operator would flatten a variant into its own.)
+/// The handler's answer or what it threw (caught inside the spawned handler, so
+/// co_spawn's own exception path, which rethrows, is never taken).
 struct HandlerResult {
     std::optional<Response> response;
     std::exception_ptr thrown;
@@ -38,9 +40,100 @@ Task<HandlerResult> guarded(IntentHandler handler, Context& ctx) {
     co_return result;
 }
 
-Task<void> deadline(std::chrono::milliseconds after) {
-    asio::steady_timer timer(co_await asio::this_coro::executor, after);
-    co_await timer.async_wait(asio::use_awaitable);
+/// The deadlines of the invocations in flight on one io_context (which the runtime
+/// runs on one thread), earliest first. One timer, armed for the earliest, serves
+/// them all: per invocation no timer is armed and nothing is allocated (entries
+/// live in the handlers' coroutine frames). A timer and a `||` per invocation
+/// cost about as much as the whole rest of a TELL (docs/performance.md).
+class DeadlineQueue : public asio::execution_context::service {
+public:
+    using clock = std::chrono::steady_clock;
+    struct Entry {
+        clock::time_point expiry;
+        asio::cancellation_signal signal;  // cancels the handler on expiry
+        bool expired = false;
+        Entry* prev = nullptr;
+        Entry* next = nullptr;
+    };
+    static inline asio::execution_context::id id;
+
+    explicit DeadlineQueue(asio::execution_context& ctx) : service(ctx) {}
+
+    void add(Entry& e, const asio::any_io_executor& ex) {
+        // Invocations share one timeout, so this walk almost always stops at once.
+        Entry* after = tail_;
+        while (after && after->expiry > e.expiry) after = after->prev;
+        e.prev = after;
+        e.next = after ? after->next : head_;
+        (e.next ? e.next->prev : tail_) = &e;
+        (after ? after->next : head_) = &e;
+        if (!timer_) timer_.emplace(ex);
+        if (!armed_ || e.expiry < armed_for_) arm(e.expiry);
+    }
+
+    /// Leaves the timer armed (re-arming per request is what this class avoids): it
+    /// fires within `tick` and re-arms only while entries remain.
+    void remove(Entry& e) {
+        if (e.expired) return;  // already unlinked by expire()
+        (e.prev ? e.prev->next : head_) = e.next;
+        (e.next ? e.next->prev : tail_) = e.prev;
+    }
+
+private:
+    // Bounds how long an idle timer keeps io_context::run() (and so a drain) going.
+    static constexpr auto tick = std::chrono::milliseconds(20);
+
+    void shutdown() override { timer_.reset(); }
+
+    void arm(clock::time_point at) {
+        at = std::min(at, clock::now() + tick);
+        armed_ = true;
+        armed_for_ = at;
+        timer_->expires_at(at);  // cancels a wait for a later head
+        timer_->async_wait([this](boost::system::error_code ec) {
+            if (ec != asio::error::operation_aborted) expire();
+        });
+    }
+
+    void expire() {
+        armed_ = false;
+        const auto now = clock::now();
+        while (head_ && head_->expiry <= now) {
+            Entry& e = *head_;
+            remove(e);
+            e.expired = true;
+            e.signal.emit(asio::cancellation_type::terminal);
+        }
+        if (head_) arm(head_->expiry);
+    }
+
+    Entry* head_ = nullptr;
+    Entry* tail_ = nullptr;
+    std::optional<asio::steady_timer> timer_;
+    bool armed_ = false;
+    clock::time_point armed_for_;
+};
+
+/// Runs the handler in its own coroutine, cancelled (with any persistence call it
+/// awaits) when its deadline passes. Sets `expired` then.
+Task<HandlerResult> with_deadline(IntentHandler handler, Context& ctx,
+                                  std::chrono::milliseconds timeout, bool& expired) {
+    auto ex = co_await asio::this_coro::executor;
+    auto& queue = asio::use_service<DeadlineQueue>(asio::query(ex, asio::execution::context));
+    DeadlineQueue::Entry entry;
+    entry.expiry = DeadlineQueue::clock::now() + timeout;
+    queue.add(entry, ex);
+    struct Unlink {  // also when this frame is destroyed unfinished (shutdown)
+        DeadlineQueue& q;
+        DeadlineQueue::Entry& e;
+        ~Unlink() { q.remove(e); }
+    } unlink{queue, entry};
+    // Named, not temporaries inside the co_await: GCC 12 may destroy those twice.
+    auto task = guarded(handler, ctx);
+    auto token = asio::bind_cancellation_slot(entry.signal.slot(), asio::use_awaitable);
+    auto result = co_await asio::co_spawn(ex, std::move(task), token);
+    expired = entry.expired;
+    co_return result;
 }
 }  // namespace
 
@@ -56,11 +149,19 @@ Outcome Dispatcher::error(int code, std::string text, std::string detail, std::s
 Task<Outcome> Dispatcher::invoke(InvocationInput input) const {
     Invocation invocation;
     try {
-        invocation = parse_invocation(input.body);
+        const ParseLimits limits{.max_depth = settings_.skill.max_json_depth};
+        invocation = parse_invocation(input.body, limits);
     } catch (const ProtocolError& e) {
         co_return error(code_bad_request, "Invalid request format", e.what(), e.what());
     }
     std::string intent = invocation.intent;
+    if (input.log.debug_enabled())
+        input.log.debug("dispatch", "invocation parsed",
+                        {{"intent", intent},
+                         {"locale", invocation.locale},
+                         {"slots", static_cast<std::int64_t>(invocation.attributes.size())},
+                         {"traceId", input.trace_id},
+                         {"spanId", input.span_id}});
     IntentHandler handler = registry_.find(intent);
     if (!handler) {
         auto out = error(code_no_handler, "Intent not found", "no handler for intent '" + intent + "'",
@@ -74,17 +175,27 @@ Task<Outcome> Dispatcher::invoke(InvocationInput input) const {
     Context ctx(std::move(invocation), &persistence, std::move(input.trace_id));
 
     auto out = co_await run_handler(handler, ctx);
+    if (input.log.debug_enabled())
+        input.log.debug("dispatch", "handler finished",
+                        {{"intent", intent},
+                         {"status", static_cast<std::int64_t>(out.status)},
+                         {"persistenceCalls", static_cast<std::int64_t>(persistence.calls())},
+                         {"traceId", ctx.trace_id()},
+                         {"spanId", input.span_id}});
     out.intent = std::move(intent);
     co_return out;
 }
 
+std::string_view Dispatcher::intent_label(std::string_view intent) const {
+    if (intent.empty() || registry_.contains(intent)) return intent;
+    return "unknown";
+}
+
 Task<Outcome> Dispatcher::run_handler(IntentHandler handler, Context& ctx) const {
     try {
-        // The deadline cancels the handler, and with it any persistence call it awaits.
-        auto result = co_await (guarded(handler, ctx) || deadline(settings_.skill.timeout));
-        if (result.index() == 1)
-            co_return error(code_timeout, "Timeout", {}, "handler ran out of its deadline");
-        auto& answer = std::get<0>(result);
+        bool expired = false;
+        auto answer = co_await with_deadline(handler, ctx, settings_.skill.timeout, expired);
+        if (expired) co_return error(code_timeout, "Timeout", {}, "handler ran out of its deadline");
         if (answer.thrown) std::rethrow_exception(answer.thrown);
         Response response = std::move(*answer.response);
         // Session attributes: what came in, updated by the handler, overridden by the response.

@@ -4,6 +4,7 @@
 #include <skill/intent.hpp>
 #include <skill/persistence.hpp>
 
+#include "request_log.hpp"
 #include "settings.hpp"
 
 #include <string>
@@ -25,6 +26,8 @@ struct InvocationInput {
     PersistenceTransport* persistence = nullptr;  // null: persistence inactive
     const HeaderList& trace_headers;
     std::string trace_id;
+    std::string span_id;  // for log lines
+    RequestLog log;
 };
 
 class Dispatcher {
@@ -33,6 +36,9 @@ public:
         : registry_(registry), settings_(settings) {}
 
     Task<Outcome> invoke(InvocationInput input) const;
+    /// The intent as a metric label: a registered intent, "unknown", or "" (none parsed).
+    /// Never the raw name of an unregistered intent: clients must not create series.
+    std::string_view intent_label(std::string_view intent) const;
 
 private:
     Task<Outcome> run_handler(IntentHandler handler, Context& ctx) const;

@@ -150,9 +150,11 @@ std::optional<std::vector<std::string>> parse_locales(std::string_view s) {
 }
 
 // Must start with '/'; trailing '/' stripped so routes can append "/invoke".
+// "/" alone would strip to "", a path no request has: every invocation a 404.
 std::optional<std::string> parse_api_base(std::string_view s) {
     if (s.empty() || s.front() != '/') return std::nullopt;
     while (!s.empty() && s.back() == '/') s.remove_suffix(1);
+    if (s.empty()) return std::nullopt;
     return std::string(s);
 }
 
@@ -183,7 +185,7 @@ void check_known_keys(const Config& config, const std::string& section,
 void load_skill(const Config& config, Settings::Skill& s) {
     check_known_keys(config, "skill",
                      {"name", "id", "version", "api_base", "locales", "debug", "auth", "api_key",
-                      "max_request_size", "timeout", "unavailable_text"});
+                      "max_request_size", "timeout", "unavailable_text", "max_json_depth"});
     const Section sec(config, "skill");
     sec.read("name", s.name, parse_name,
              "expected a non-empty name of letters, digits, '-', '_' or '.'");
@@ -195,7 +197,8 @@ void load_skill(const Config& config, Settings::Skill& s) {
                  "expected a name of letters, digits, '-', '_' or '.'");
     }
     if (const auto base = sec.raw("api_base"); base && !trim(*base).empty()) {
-        sec.read("api_base", s.api_base, parse_api_base, "expected a path starting with '/'");
+        sec.read("api_base", s.api_base, parse_api_base,
+                 "expected a path starting with '/', other than '/' alone");
     }
     sec.read("version", s.version, non_empty, "must not be empty");
     sec.read("locales", s.locales, parse_locales,
@@ -207,6 +210,9 @@ void load_skill(const Config& config, Settings::Skill& s) {
     sec.read("max_request_size", s.max_request_size, parse_size,
              "expected a size in bytes > 0, e.g. 1048576, 512k or 1M");
     sec.read("timeout", s.timeout, duration(), duration_reason);
+    std::uint64_t depth = s.max_json_depth;
+    sec.read("max_json_depth", depth, integer(1, 1024), "expected an integer 1..1024");
+    s.max_json_depth = static_cast<std::size_t>(depth);
     sec.read("unavailable_text", s.unavailable_text, non_empty, "must not be empty");
     if (s.auth == Settings::Skill::Auth::basic && s.api_key.empty()) {
         sec.fail("auth", sec.raw("auth").value_or("basic"), "api_key must be set");

@@ -23,6 +23,7 @@ struct Settings {
         std::string api_key;
         std::size_t max_request_size = 1024 * 1024;
         std::chrono::milliseconds timeout{5000};  // per-invocation deadline
+        std::size_t max_json_depth = 32;          // nesting of the invocation body
         std::string unavailable_text = "Sorry, I can't do that right now. Please try again later.";
     } skill;
     struct Http {

@@ -1,5 +1,7 @@
 #include "skill_server.hpp"
 
+#include "exposition.hpp"
+#include "request_log.hpp"
 #include "response_writer.hpp"
 #include "trace.hpp"
 
@@ -31,6 +33,18 @@ net::Response answer(const net::Request& req, http::status status, std::string b
     return net::json_response(req, status, std::move(body));
 }
 
+std::string_view method_label(http::verb method) {
+    switch (method) {
+    case http::verb::get: return "GET";
+    case http::verb::head: return "HEAD";
+    case http::verb::post: return "POST";
+    default: return "other";  // bounded: a client cannot create series
+    }
+}
+
+constexpr std::string_view liveness_path = "/k8s/liveness", readiness_path = "/k8s/readiness",
+                           prometheus_path = "/prometheus";
+
 }  // namespace
 
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
@@ -51,11 +65,13 @@ std::string http_error_body(http::status status, std::string_view detail) {
 }
 
 Router::Router(const Settings& settings, const Dispatcher& dispatcher,
-               std::vector<PersistenceTransport*> transports, std::function<bool()> ready)
+               std::vector<PersistenceTransport*> transports, std::function<bool()> ready,
+               Metrics& metrics)
     : settings_(settings),
       dispatcher_(dispatcher),
       transports_(std::move(transports)),
       ready_(std::move(ready)),
+      metrics_(metrics),
       info_path_(settings.skill.api_base + "/info") {
     json::array locales;
     for (auto& l : settings.skill.locales) locales.emplace_back(l);
@@ -73,6 +89,38 @@ bool Router::authorised(const net::Request& req) const {
 }
 
 net::Awaitable<net::Response> Router::route(net::Request& req) const {
+    const auto started = std::chrono::steady_clock::now();
+    metrics_.request_started(net::HttpServer::current_thread());
+    std::string intent;  // set by invoke
+    net::Response res;
+    try {
+        res = co_await endpoint(req, intent);
+    } catch (...) {
+        record(req, 500, dispatcher_.intent_label(intent), started);  // the server answers 500
+        throw;
+    }
+    record(req, static_cast<int>(res.result_int()), dispatcher_.intent_label(intent), started);
+    co_return res;
+}
+
+void Router::record(const net::Request& req, int status, std::string_view intent,
+                    std::chrono::steady_clock::time_point started) const {
+    std::string_view path = req.target();
+    RequestLabels labels{method_label(req.method()), uri_label(path.substr(0, path.find('?'))),
+                         status, intent};
+    metrics_.request_finished(net::HttpServer::current_thread(), labels,
+                              std::chrono::steady_clock::now() - started);
+}
+
+std::string_view Router::uri_label(std::string_view path) const {
+    if (path == settings_.skill.api_base) return settings_.skill.api_base;
+    if (path == info_path_) return info_path_;
+    for (auto known : {liveness_path, readiness_path, prometheus_path})
+        if (path == known) return known;
+    return "other";  // never the raw path: a scanner would create a series per URL
+}
+
+net::Awaitable<net::Response> Router::endpoint(net::Request& req, std::string& intent) const {
     std::string_view path = req.target();
     path = path.substr(0, path.find('?'));
     const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
@@ -86,38 +134,54 @@ net::Awaitable<net::Response> Router::route(net::Request& req) const {
 
     if (path == settings_.skill.api_base) {
         if (req.method() != http::verb::post) co_return wrong_method("POST");
-        co_return co_await invoke(req);
+        co_return co_await invoke(req, intent);
     }
     if (path == info_path_) {
         if (!get) co_return wrong_method("GET");
         if (!authorised(req)) co_return answer(req, http::status::unauthorized, R"({"text":"Access denied"})");
         co_return answer(req, http::status::ok, info_body_);
     }
-    if (path == "/k8s/liveness") {
+    if (path == liveness_path) {
         if (!get) co_return wrong_method("GET");
         co_return answer(req, http::status::ok, R"({"status":"ok"})");
     }
-    if (path == "/k8s/readiness") {
+    if (path == readiness_path) {
         if (!get) co_return wrong_method("GET");
         if (!ready_()) co_return answer(req, http::status::service_unavailable, R"({"status":"unavailable"})");
         co_return answer(req, http::status::ok, R"({"status":"ok"})");
+    }
+    if (path == prometheus_path) {
+        if (!get) co_return wrong_method("GET");
+        auto res = answer(req, http::status::ok, metrics_.render());
+        res.set(http::field::content_type, prometheus::content_type);
+        co_return res;
     }
     co_return answer(req, http::status::not_found,
                      http_error_body(http::status::not_found, "no endpoint " + std::string(path)));
 }
 
-net::Awaitable<net::Response> Router::invoke(net::Request& req) const {
+net::Awaitable<net::Response> Router::invoke(net::Request& req, std::string& intent) const {
     const auto started = std::chrono::steady_clock::now();
     Trace trace = trace_of(req);
+    const RequestLog request_log = request_log_of(req);
+    if (request_log.debug_enabled())
+        request_log.debug("http", "invocation received",
+                          {{"path", req.target()},
+                           {"bytes", static_cast<std::int64_t>(req.body().size())},
+                           {"traceId", trace.trace_id},
+                           {"spanId", trace.span_id}});
     if (!authorised(req)) {
-        log::warning("http", "access denied", {{"path", req.target()}, {"traceId", trace.trace_id}});
+        log::warning("http", "access denied",
+                     {{"path", req.target()}, {"traceId", trace.trace_id}, {"spanId", trace.span_id}});
         co_return answer(req, http::status::unauthorized, R"({"text":"Access denied"})");
     }
     auto thread = net::HttpServer::current_thread();
     PersistenceTransport* transport = thread < transports_.size() ? transports_[thread] : nullptr;
     // A named input: GCC 12 destroys some temporaries of a co_await full-expression twice.
-    InvocationInput input{req.body(), transport, trace.headers, trace.trace_id};
+    InvocationInput input{req.body(), transport, trace.headers, trace.trace_id, trace.span_id,
+                          request_log};
     Outcome out = co_await dispatcher_.invoke(std::move(input));
+    if (out.persistence_failed) metrics_.unavailable_answer(thread);
 
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - started).count();
@@ -135,6 +199,7 @@ net::Awaitable<net::Response> Router::invoke(net::Request& req) const {
                     {"spanId", trace.span_id}});
     auto res = answer(req, static_cast<http::status>(out.status), std::move(out.body));
     res.set("X-B3-TraceId", trace.trace_id);
+    intent = std::move(out.intent);
     co_return res;
 }
 

@@ -1,10 +1,11 @@
 #pragma once
 // The skill's HTTP endpoints (protocol.md §1): invoke, info, liveness,
-// readiness; auth; one log line per request.
+// readiness, prometheus; auth; one log line per invocation; request metrics.
 #include <skill/net/http.hpp>
 #include <skill/persistence.hpp>
 
 #include "dispatch.hpp"
+#include "metrics.hpp"
 #include "settings.hpp"
 
 #include <functional>
@@ -18,18 +19,25 @@ public:
     /// `transports[i]` serves I/O thread i (may be empty: persistence inactive).
     /// `ready()` is false while starting or draining.
     Router(const Settings& settings, const Dispatcher& dispatcher,
-           std::vector<PersistenceTransport*> transports, std::function<bool()> ready);
+           std::vector<PersistenceTransport*> transports, std::function<bool()> ready,
+           Metrics& metrics);
 
+    /// Serves one request and records it in http_server_requests_seconds.
     net::Awaitable<net::Response> route(net::Request& req) const;
 
 private:
-    net::Awaitable<net::Response> invoke(net::Request& req) const;
+    net::Awaitable<net::Response> endpoint(net::Request& req, std::string& intent) const;
+    net::Awaitable<net::Response> invoke(net::Request& req, std::string& intent) const;
+    void record(const net::Request& req, int status, std::string_view intent,
+                std::chrono::steady_clock::time_point started) const;
+    std::string_view uri_label(std::string_view path) const;
     bool authorised(const net::Request& req) const;
 
     const Settings& settings_;
     const Dispatcher& dispatcher_;
     std::vector<PersistenceTransport*> transports_;
     std::function<bool()> ready_;
+    Metrics& metrics_;
     std::string info_path_;
     std::string info_body_;       // serialised once
     std::string expected_auth_;   // "Basic base64(cvi:key)", empty when auth is off

@@ -247,7 +247,13 @@ TEST_CASE("id and api_base default from the name; api_base is normalised") {
     CHECK(load("[skill]\nname = w\nid = \"\"\napi_base = \"\"").skill.api_base == "/v1/w");
     CHECK(load("[skill]\nname = w\nid = \"\"").skill.id == "w");
     CHECK(load("[skill]\napi_base = /x///").skill.api_base == "/x");
-    CHECK(load("[skill]\napi_base = /").skill.api_base == "");
+}
+
+// Found by tests/fuzz/fuzz_config: "/" normalised to "", so every invocation got a 404.
+TEST_CASE("api_base '/' alone is refused at start-up") {
+    CHECK(error_of("[skill]\napi_base = /") ==
+          "[skill] api_base = '/': expected a path starting with '/', other than '/' alone");
+    CHECK(error_of("[skill]\napi_base = ///").find("other than '/' alone") != std::string::npos);
 }
 
 TEST_CASE("config/skill.conf loads and validates") {
@@ -263,4 +269,14 @@ TEST_CASE("config/skill.conf loads and validates") {
     CHECK(s.http.port == 4242);
     CHECK(s.persistence.url == "http://127.0.0.1:1555");
     CHECK(s.log.level == skill::log::Level::info);
+}
+
+TEST_CASE("[skill] max_json_depth: default 32, 1..1024") {
+    CHECK(load("").skill.max_json_depth == 32);
+    CHECK(load("[skill]\nmax_json_depth = 8\n").skill.max_json_depth == 8);
+    CHECK(load("", {{"SKILL_MAX_JSON_DEPTH", "1024"}}).skill.max_json_depth == 1024);
+    CHECK(error_of("[skill]\nmax_json_depth = 0\n") ==
+          "[skill] max_json_depth = '0': expected an integer 1..1024");
+    CHECK(error_of("[skill]\nmax_json_depth = 1025\n") ==
+          "[skill] max_json_depth = '1025': expected an integer 1..1024");
 }

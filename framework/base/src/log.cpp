@@ -62,12 +62,21 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
     return n;
 }
 
+bool is_plain(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+
 // JSON string escaping without the quotes; also used by the human format so a
 // value can never break the line. Invalid UTF-8 becomes U+FFFD.
 void append_escaped(std::string& out, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
     std::size_t i = 0;
     while (i < s.size()) {
+        // Runs of printable ASCII (nearly every byte of a line) are appended whole.
+        const std::size_t plain = i;
+        while (i < s.size() && is_plain(static_cast<unsigned char>(s[i]))) ++i;
+        if (i > plain) {
+            out.append(s.data() + plain, i - plain);
+            continue;
+        }
         const auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x80) {
             if (const auto n = utf8_length(s, i)) {
@@ -263,6 +272,11 @@ std::string format_line(Format format, Level level, std::string_view logger,
 
 void write(Level level, std::string_view logger, std::string_view message, Fields fields) {
     if (!enabled(level)) return;
+    write_forced(level, logger, message, fields);
+}
+
+void write_forced(Level level, std::string_view logger, std::string_view message, Fields fields) {
+    if (g_level.load(std::memory_order_relaxed) == Level::off) return;
     thread_local std::string buffer;
     buffer.clear();
     format_into(buffer, g_format.load(std::memory_order_relaxed), level, logger, message, fields);

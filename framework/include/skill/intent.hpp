@@ -38,6 +38,8 @@ public:
              std::source_location where = std::source_location::current());
     /// The handler of `intent`, else the fallback handler, else nullptr.
     IntentHandler find(std::string_view intent) const;
+    /// Whether `intent` has a handler of its own (the fallback does not count).
+    bool contains(std::string_view intent) const { return entries_.find(intent) != entries_.end(); }
     /// One message per duplicate registration, naming both source locations.
     const std::vector<std::string>& duplicates() const noexcept { return duplicates_; }
     std::vector<std::string> intents() const;

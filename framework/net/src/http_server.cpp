@@ -11,6 +11,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -20,6 +21,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <array>
 #include <optional>
 #include <thread>
 #include <unordered_set>
@@ -45,6 +47,49 @@ bool is_malformed(const beast::error_code& ec) {
 std::string default_error_body(http::status status, std::string_view detail) {
     return boost::json::serialize(boost::json::value{
         {"error", std::string(http::obsolete_reason(status))}, {"detail", detail}});
+}
+
+/// The status line and fields exactly as Beast's serializer writes them, into a
+/// buffer the connection reuses. Beast's generic buffer sequences cost more CPU
+/// than all the rest of a small answer's serving (docs/performance.md).
+void serialize_header(const Response& res, std::string& out) {
+    const unsigned version = res.version(), status = res.result_int();
+    out.clear();
+    out += "HTTP/";
+    out += static_cast<char>('0' + version / 10 % 10);
+    out += '.';
+    out += static_cast<char>('0' + version % 10);
+    out += ' ';
+    out += static_cast<char>('0' + status / 100 % 10);
+    out += static_cast<char>('0' + status / 10 % 10);
+    out += static_cast<char>('0' + status % 10);
+    out += ' ';
+    out += res.reason();
+    out += "\r\n";
+    for (const auto& field : res) {
+        out += field.name_string();
+        out += ": ";
+        out += field.value();
+        out += "\r\n";
+    }
+    out += "\r\n";
+}
+
+/// Parses a request whose header is already buffered, without an async operation:
+/// a small request arrives in one segment, and each Beast async read would cost a
+/// composed operation and a post. Returns false (parser untouched) when the header
+/// is incomplete; sets the header's size, and an error unless the parse went well
+/// (an incomplete body is no error: the caller reads the rest).
+bool parse_buffered(http::request_parser<http::string_body>& parser, beast::flat_buffer& buffer,
+                    std::size_t& header_bytes, beast::error_code& ec) {
+    const std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
+    const auto end = data.find("\r\n\r\n");
+    if (end == std::string_view::npos) return false;
+    header_bytes = end + 4;
+    parser.eager(true);
+    buffer.consume(parser.put(buffer.data(), ec));
+    if (ec == http::error::need_more) ec = {};
+    return true;
 }
 
 /// A live connection as the drain logic sees it (touched only on its own thread).
@@ -89,7 +134,7 @@ struct HttpServer::Impl {
     Awaitable<void> session(Worker& worker, tcp::socket socket);
     Awaitable<void> refuse(tcp::socket socket);
     Awaitable<bool> serve_one(Worker& w, Connection& c, beast::tcp_stream& stream,
-                              beast::flat_buffer& buffer, unsigned& served);
+                              beast::flat_buffer& buffer, std::string& head, unsigned& served);
     Awaitable<void> write_error(beast::tcp_stream& stream, http::status status,
                                 std::string_view detail, unsigned version = 11);
     void drain_worker(Worker& w);
@@ -136,8 +181,9 @@ Awaitable<void> HttpServer::Impl::session(Worker& w, tcp::socket socket) {
     w.connections.insert(&conn);
     try {
         beast::flat_buffer buffer;
+        std::string head;  // the answers' header, reused
         unsigned served = 0;
-        while (co_await serve_one(w, conn, stream, buffer, served)) {
+        while (co_await serve_one(w, conn, stream, buffer, head, served)) {
         }
     } catch (const std::exception& e) {
         log::error(options.name, "connection failed", {{"error", e.what()}});
@@ -156,7 +202,8 @@ void HttpServer::Impl::connection_closed(Worker& w, Connection& c) {
 
 /// Reads, handles and answers one request. Returns whether to keep the connection.
 Awaitable<bool> HttpServer::Impl::serve_one(Worker&, Connection& c, beast::tcp_stream& stream,
-                                            beast::flat_buffer& buffer, unsigned& served) {
+                                            beast::flat_buffer& buffer, std::string& head,
+                                            unsigned& served) {
     const auto& limits = options.limits;
     c.busy = false;
     if (draining) co_return false;
@@ -176,7 +223,16 @@ Awaitable<bool> HttpServer::Impl::serve_one(Worker&, Connection& c, beast::tcp_s
     parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
     parser.body_limit(limits.max_body_bytes);
     stream.expires_after(limits.read_timeout);
-    auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+    beast::error_code hec;
+    std::size_t hn = 0;
+    if (!parse_buffered(parser, buffer, hn, hec)) {
+        auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+        hec = ec;
+        hn = n;
+    }
+    // Beast (1.81) applies header_limit to the start line and to the fields separately;
+    // the limit is on the whole header block, so check the total too.
+    if (!hec && hn > limits.max_header_bytes) hec = http::error::header_limit;
     if (!hec && !parser.is_done()) {
         if (auto expect = parser.get()[http::field::expect];
             beast::iequals(expect, "100-continue")) {
@@ -217,7 +273,13 @@ Awaitable<bool> HttpServer::Impl::serve_one(Worker&, Connection& c, beast::tcp_s
     res.keep_alive(keep_alive);
     res.prepare_payload();
     stream.expires_after(limits.write_timeout);
-    auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+    if (res.chunked()) {  // never with a string body's known size, but keep it correct
+        auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+        co_return !wec && keep_alive;
+    }
+    serialize_header(res, head);
+    std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(res.body())};
+    auto [wec, wn] = co_await asio::async_write(stream, message, use_tuple);
     co_return !wec && keep_alive;
 }
 

@@ -6,6 +6,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <skill/log.hpp>
 #include <skill/persistence_http.hpp>
 #include <stdexcept>
 
@@ -113,7 +114,16 @@ boost::json::value interpret(Operation op, const net::Response& response) {
                 status);
 }
 
+// A trace header the runtime passed down, for log lines ("" when absent).
+std::string_view trace_header(const HeaderList& headers, std::string_view name) {
+    for (const auto& [key, value] : headers)
+        if (boost::beast::iequals(key, name)) return value;
+    return {};
+}
+
 }  // namespace
+
+std::string_view to_string(PersistenceTransport::Operation op) noexcept { return describe(op); }
 
 std::string normalize_persistence_url(std::string url) {
     auto scheme = url.find("://");
@@ -135,7 +145,7 @@ std::string normalize_persistence_url(std::string url) {
 
 HttpPersistenceTransport::HttpPersistenceTransport(const PersistenceOptions& options,
                                                    net::HttpClient& client, CircuitBreaker& breaker)
-    : timeout_(options.timeout), client_(client), breaker_(breaker) {
+    : timeout_(options.timeout), observer_(options.observer), client_(client), breaker_(breaker) {
     auto url = net::Url::parse(normalize_persistence_url(options.url));
     if (!url) {
         throw std::invalid_argument("unsupported persistence url '" + options.url +
@@ -179,11 +189,47 @@ net::Request HttpPersistenceTransport::make_request(const Call& call) const {
 }
 
 Task<boost::json::value> HttpPersistenceTransport::call(Call call) {
+    const auto started = std::chrono::steady_clock::now();
+    int http_status = 0;
+    try {
+        auto value = co_await exchange(call, http_status);
+        report(call, http_status, nullptr, started);
+        co_return value;
+    } catch (const PersistenceError& e) {
+        report(call, e.http_status() != 0 ? e.http_status() : http_status, &e, started);
+        throw;
+    }
+}
+
+void HttpPersistenceTransport::report(const Call& call, int http_status,
+                                      const PersistenceError* failure,
+                                      std::chrono::steady_clock::time_point started) const {
+    auto took = std::chrono::steady_clock::now() - started;
+    if (failure != nullptr) {
+        // The invocation's trace ids, so this line joins the request's other lines.
+        log::warning("persistence", failure->what(),
+                     {{"operation", describe(call.operation)},
+                      {"error", to_string(failure->code())},
+                      {"status", static_cast<std::int64_t>(http_status)},
+                      {"traceId", trace_header(call.trace_headers, "X-B3-TraceId")},
+                      {"spanId", trace_header(call.trace_headers, "X-B3-SpanId")}});
+    }
+    if (!observer_) return;
+    PersistenceCallEvent event{call.operation, http_status, std::nullopt,
+                               std::chrono::duration_cast<std::chrono::nanoseconds>(took)};
+    if (failure != nullptr) event.error = failure->code();
+    observer_(event);
+}
+
+Task<boost::json::value> HttpPersistenceTransport::exchange(const Call& call, int& http_status) {
     if (!breaker_.allow()) {
         throw error(PersistenceErrc::circuit_open, call.operation,
                     "failing fast after repeated failures (circuit breaker open)");
     }
-    auto result = co_await client_.send(url_.host, url_.port, make_request(call), timeout_);
+    // Named: GCC 12 may destroy a temporary of a co_await expression twice.
+    auto request = make_request(call);
+    auto result = co_await client_.send(url_.host, url_.port, std::move(request), timeout_);
+    if (!result.error) http_status = static_cast<int>(result.response.result_int());
     try {
         if (result.error) {
             throw error(classify(result.error), call.operation, result.error.message());

@@ -35,6 +35,10 @@ std::string format_line(Format format, Level level, std::string_view logger,
                         std::string_view message, Fields fields);
 /// Write one line when `level` is enabled (a single write(2): lines never interleave).
 void write(Level level, std::string_view logger, std::string_view message, Fields fields = {});
+/// Write one line whatever the configured level, unless logging is `off`: a request
+/// that asks for debug logs (X-User-Debug-Log: 1) gets its debug lines at level info.
+void write_forced(Level level, std::string_view logger, std::string_view message,
+                  Fields fields = {});
 
 inline void debug(std::string_view logger, std::string_view msg, Fields f = {}) { write(Level::debug, logger, msg, f); }
 inline void info(std::string_view logger, std::string_view msg, Fields f = {}) { write(Level::info, logger, msg, f); }

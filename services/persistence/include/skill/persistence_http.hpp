@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <skill/net/http_client.hpp>
 #include <skill/persistence.hpp>
 #include <string>
@@ -43,11 +44,25 @@ class CircuitBreaker {
     std::atomic<std::int64_t> opened_at_{closed_};  // steady_clock ticks, or closed_
 };
 
+/// What one persistence call did: reported after every call, failed ones included.
+struct PersistenceCallEvent {
+    PersistenceTransport::Operation operation;
+    int http_status = 0;                   // 0: no HTTP answer (or the call never went out)
+    std::optional<PersistenceErrc> error;  // none: the call succeeded
+    std::chrono::nanoseconds duration{};
+};
+/// Runs on the calling I/O thread; must not block (the runtime counts metrics in it).
+using PersistenceObserver = std::function<void(const PersistenceCallEvent&)>;
+
 struct PersistenceOptions {
     std::string url = "http://service-persistence-service:1555";
     std::chrono::milliseconds timeout{10'000};
     bool active = true;
+    PersistenceObserver observer;  // optional
 };
+
+/// "get", "get_all", "set", "remove" (log fields, metric labels).
+std::string_view to_string(PersistenceTransport::Operation op) noexcept;
 
 /// protocol.md §5, applied to the path in order: append "/v1" when it contains
 /// neither "/v1" nor "/v2"; append "/persistence" when it does not contain
@@ -65,10 +80,14 @@ class HttpPersistenceTransport final : public PersistenceTransport {
     Task<boost::json::value> call(Call call) override;
 
   private:
+    Task<boost::json::value> exchange(const Call& call, int& http_status);
     net::Request make_request(const Call& call) const;
+    void report(const Call& call, int http_status, const PersistenceError* failure,
+                std::chrono::steady_clock::time_point started) const;
 
     net::Url url_;
     std::chrono::milliseconds timeout_;
+    PersistenceObserver observer_;
     net::HttpClient& client_;
     CircuitBreaker& breaker_;
 };
