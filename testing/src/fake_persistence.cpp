@@ -1,0 +1,99 @@
+#include <skill/testing/fake_persistence.hpp>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace skill::testing {
+
+namespace json = boost::json;
+
+namespace {
+
+/// The HTTP status the real transport would report with each kind of failure.
+int status_of(PersistenceErrc code) {
+    switch (code) {
+    case PersistenceErrc::server_error: return 503;
+    case PersistenceErrc::unauthorized: return 401;
+    case PersistenceErrc::bad_response: return 200;
+    default: return 0;
+    }
+}
+
+}  // namespace
+
+FakePersistence::FakePersistence(std::string skill_id) : skill_id_(std::move(skill_id)) {}
+
+void FakePersistence::fail_next(PersistenceErrc code, int times) {
+    failure_ = code;
+    failures_left_ = times;
+}
+
+void FakePersistence::delay_next(std::chrono::milliseconds delay, int times) {
+    delay_ = delay;
+    delays_left_ = times;
+}
+
+void FakePersistence::put(const std::string& user, json::object data) {
+    put(user, skill_id_, std::move(data));
+}
+
+void FakePersistence::put(const std::string& user, const std::string& skill_id, json::object data) {
+    users_[user][skill_id] = std::move(data);
+}
+
+std::optional<json::object> FakePersistence::data(const std::string& user) const {
+    auto u = users_.find(user);
+    if (u == users_.end()) return std::nullopt;
+    auto s = u->second.find(skill_id_);
+    if (s == u->second.end()) return std::nullopt;
+    return s->second;
+}
+
+Task<json::value> FakePersistence::call(Call call) {
+    operations_.push_back(call.operation);
+    if (delays_left_ > 0) {
+        --delays_left_;
+        // Cancellable like a real network wait: the handler's deadline interrupts it.
+        boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, delay_);
+        co_await timer.async_wait(boost::asio::use_awaitable);
+    }
+    if (failures_left_ > 0) {
+        --failures_left_;
+        throw PersistenceError(failure_, "injected failure (" + std::string(to_string(failure_)) + ")",
+                               status_of(failure_));
+    }
+    co_return answer(call);
+}
+
+json::value FakePersistence::answer(const Call& call) {
+    switch (call.operation) {
+    case Operation::get: {
+        auto stored = data(call.token);
+        return stored ? json::value(std::move(*stored)) : json::value(nullptr);
+    }
+    case Operation::get_all: {
+        json::object all;
+        if (auto u = users_.find(call.token); u != users_.end())
+            for (const auto& [skill, data] : u->second) all[skill] = data;
+        return all;
+    }
+    case Operation::set: {
+        auto& stored = users_[call.token][skill_id_];
+        if (call.replace) {
+            stored = call.data ? *call.data : json::object{};
+        } else if (call.data) {
+            // Keys already stored keep their values: the service's atomic merge.
+            for (const auto& [k, v] : *call.data)
+                if (!stored.contains(k)) stored[k] = v;
+        }
+        return stored;
+    }
+    case Operation::remove:
+        if (auto u = users_.find(call.token); u != users_.end()) u->second.erase(skill_id_);
+        return nullptr;
+    }
+    return nullptr;
+}
+
+}  // namespace skill::testing

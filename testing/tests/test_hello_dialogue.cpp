@@ -1,0 +1,59 @@
+// The seed dialogue of persistence-service.md, against the hello skill's real handlers:
+// in memory, with injected persistence failures, and against the real persistence stub.
+#include <skill/testing/catch.hpp>
+#include <skill/testing/testing.hpp>
+
+using namespace skill::testing;
+
+TEST_CASE("HELLO: a stranger is asked for a name, then greeted by it from then on") {
+    SkillRunner skill(RunnerOptions{.skill_id = "hello"});
+    Dialogue anna(skill, "anna", "en");
+
+    CHECK_THAT(anna.say("HELLO_INTENT"),
+               IsAskFreetext() && SaysText("Oh, we haven't met yet. What's your name?"));
+    CHECK_THAT(anna.say("HELLO_INTENT_REPROMPT", {{"name", "Anna"}}),
+               IsTell() && SaysText("Hello, Anna! It's awesome today!"));
+    CHECK_THAT(anna.say("HELLO_INTENT"), SaysText("Hello, Anna! It's awesome today!"));
+
+    // Another user is a stranger still: the token is the user.
+    Dialogue bob(skill, "bob", "en");
+    CHECK_THAT(bob.say("HELLO_INTENT"), IsAskFreetext());
+    CHECK(skill.persistence().data("anna")->at("name") == "Anna");
+}
+
+TEST_CASE("HELLO: the reprompt answers from the session's cache (one GET, one POST)") {
+    SkillRunner skill(RunnerOptions{.skill_id = "hello"});
+    skill.run(invocation("HELLO_INTENT_REPROMPT").slot("name", "Anna").token("anna"));
+    using Op = skill::PersistenceTransport::Operation;
+    CHECK(skill.persistence().operations() == std::vector<Op>{Op::set});
+}
+
+TEST_CASE("HELLO: an unavailable persistence service gets the apology, not an error") {
+    SkillRunner skill(RunnerOptions{.skill_id = "hello", .unavailable_text = "Try later."});
+    skill.persistence().fail_next(skill::PersistenceErrc::timeout);
+    auto reply = skill.run(invocation("HELLO_INTENT").token("anna"));
+    CHECK_THAT(reply, IsTell() && SaysText("Try later."));
+    CHECK(reply.persistence_failed);
+    // The failure was for one call only.
+    CHECK_THAT(skill.run(invocation("HELLO_INTENT").token("anna")), IsAskFreetext());
+}
+
+TEST_CASE("HELLO: a persistence call slower than the deadline is a 504 code 4") {
+    SkillRunner skill(RunnerOptions{.skill_id = "hello", .timeout = std::chrono::milliseconds(50)});
+    skill.persistence().delay_next(std::chrono::seconds(5));
+    CHECK_THAT(skill.run(invocation("HELLO_INTENT")), IsError(4));
+}
+
+TEST_CASE("HELLO: the same dialogue against the real persistence stub, across its restart") {
+    PersistenceStub stub;
+    SkillRunner skill(RunnerOptions{.skill_id = "hello"});
+    skill.use_persistence_url(stub.url());
+    Dialogue anna(skill, stub.token("anna", "hello"), "en");
+
+    CHECK_THAT(anna.say("HELLO_INTENT"), IsAskFreetext());
+    CHECK_THAT(anna.say("HELLO_INTENT_REPROMPT", {{"name", "Anna"}}), SaysText("Hello, Anna! It's awesome today!"));
+
+    stub.restart();  // new port, same database
+    skill.use_persistence_url(stub.url());
+    CHECK_THAT(anna.say("HELLO_INTENT"), SaysText("Hello, Anna! It's awesome today!"));
+}

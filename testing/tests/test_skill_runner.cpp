@@ -1,0 +1,128 @@
+// The kit itself: invocation builder, runner error mapping, dialogue session carry-over,
+// fake persistence semantics and error injection, matchers.
+#include <skill/skill.hpp>
+#include <skill/testing/catch.hpp>
+#include <skill/testing/testing.hpp>
+
+#include <boost/json/parse.hpp>
+
+using namespace skill::testing;
+using skill::Context;
+using skill::Response;
+using skill::Task;
+
+namespace {
+
+Task<Response> count_turns(Context& ctx) {
+    auto& session = ctx.session_attributes();
+    const int turn = session.count("turn") ? std::stoi(session["turn"]) + 1 : 1;
+    session["turn"] = std::to_string(turn);
+    co_return skill::ask("turn " + std::to_string(turn) + (ctx.new_session() ? " (new)" : ""))
+        .with_card({.title_text = "Turns"});
+}
+
+Task<Response> echo_slots(Context& ctx) {
+    auto cities = ctx.slots("city");
+    std::string text = ctx.locale() + ":" + std::string(ctx.token("cvi").value_or("-")) + ":" +
+                       std::to_string(ctx.slot_or<int>("n", 0));
+    for (const auto& c : cities) text += ":" + c;
+    co_return skill::tell(text);
+}
+
+Task<Response> throws(Context&) {
+    throw std::runtime_error("boom");
+    co_return skill::tell("unreachable");
+}
+
+Task<Response> merge(Context& ctx) {
+    boost::json::object update{{"a", 2}, {"b", 2}};
+    auto stored = co_await ctx.persistence().set(std::move(update), false);
+    co_return skill::tell(std::to_string(stored["a"].value_or(0)) + std::to_string(stored["b"].value_or(0)));
+}
+
+Task<Response> handled(Context& ctx) {
+    try {
+        co_await ctx.persistence().get();
+        co_return skill::tell("fine");
+    } catch (const skill::PersistenceError& e) {
+        co_return skill::tell(std::string("handled ") + std::string(skill::to_string(e.code())));
+    }
+}
+
+const skill::IntentRegistry& registry() {
+    static const skill::IntentRegistry r = [] {
+        skill::IntentRegistry r;
+        r.add("TURNS", count_turns);
+        r.add("ECHO", echo_slots);
+        r.add("THROWS", throws);
+        r.add("MERGE", merge);
+        r.add("HANDLED", handled);
+        return r;
+    }();
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("an invocation in one line reaches the handler with its slots, locale and token") {
+    SkillRunner skill(registry());
+    auto reply = skill.run(invocation("ECHO").slots({{"city", "Bonn"}, {"city", "Köln"}, {"n", "7"}})
+                               .locale("en").token("tok"));
+    CHECK_THAT(reply, IsTell() && SaysText("en:tok:7:Bonn:Köln"));
+}
+
+TEST_CASE("the builder writes the SPI 1.4.1 wire form") {
+    auto body = boost::json::parse(invocation("X").slot("n", "1").session("s-9", {{"k", "v"}}, false).json());
+    CHECK(body.at("context").at("intent") == "X");
+    CHECK(body.at("context").at("attributes").at("n").at(0) == "1");
+    CHECK(body.at("context").at("attributesV2").at("n").at(0).at("value") == "1");
+    CHECK(body.at("session").at("new") == false);
+    CHECK(body.at("session").at("attributes").at("k") == "v");
+}
+
+TEST_CASE("a dialogue carries session attributes and is new only on its first turn") {
+    SkillRunner skill(registry());
+    Dialogue talk(skill);
+    CHECK_THAT(talk.say("TURNS"), IsAsk() && SaysText("turn 1 (new)") && HasCard("Turns") &&
+                                      HasSessionAttribute("turn", "1"));
+    CHECK_THAT(talk.say("TURNS"), SaysText("turn 2") && HasSessionAttribute("turn", "2"));
+    CHECK(talk.session_attributes().at("turn") == "2");
+    CHECK(talk.turns() == 2);
+}
+
+TEST_CASE("errors are mapped as in production") {
+    SkillRunner skill(registry());
+    CHECK_THAT(skill.run(invocation("NOPE")), IsError(1));
+    auto bad_slot = skill.run(invocation("ECHO").slot("n", "seven"));
+    CHECK_THAT(bad_slot, IsError(3));
+    CHECK(bad_slot.status == 400);
+    auto thrown = skill.run(invocation("THROWS"));
+    CHECK_THAT(thrown, IsError(999));
+    CHECK(thrown.detail() == "boom");  // debug is on in tests
+    CHECK_THAT(skill.run(std::string_view("{not json")), IsError(3));
+}
+
+TEST_CASE("run_handler runs a handler that is registered nowhere") {
+    CHECK_THAT(run_handler(&echo_slots, invocation("ANY").token("t")), SaysText("de:t:0"));
+}
+
+TEST_CASE("the fake merges with replace = false and keys data by user") {
+    SkillRunner skill(registry());
+    skill.persistence().put("anna", {{"a", 1}});
+    CHECK_THAT(skill.run(invocation("MERGE").token("anna")), SaysText("12"));
+    CHECK_THAT(skill.run(invocation("MERGE").token("bob")), SaysText("22"));
+}
+
+TEST_CASE("injected failures reach the handler as typed errors, for the next call only") {
+    SkillRunner skill(registry());
+    skill.persistence().fail_next(skill::PersistenceErrc::circuit_open);
+    CHECK_THAT(skill.run(invocation("HANDLED")), SaysText("handled circuit_open"));
+    CHECK_THAT(skill.run(invocation("HANDLED")), SaysText("fine"));
+    CHECK(skill.persistence().calls() == 2);
+}
+
+TEST_CASE("without persistence the handler sees 'unavailable'") {
+    SkillRunner skill(registry());
+    skill.disable_persistence();
+    CHECK_THAT(skill.run(invocation("HANDLED")), SaysText("handled unavailable"));
+}
