@@ -23,5 +23,16 @@ SKILL_INTENT("HELLO_INTENT_REPROMPT") {
     co_return co_await greet(ctx);  // answered from the session's cache: no second GET
 }
 
+// Counts the user's visits: one get() and one set() per invocation (the benchmarks'
+// persistence row). Read-modify-write: two simultaneous visits of one user count once.
+SKILL_INTENT("HELLO_VISIT") {
+    auto data = co_await ctx.persistence().get();
+    auto visits = data["visits"].value_or<std::int64_t>(0) + 1;
+    // Named, not braced inside the co_await: GCC 12 destroys such temporaries twice.
+    boost::json::object update{{"visits", visits}};
+    co_await ctx.persistence().set(std::move(update));
+    co_return skill::tell("Visit " + std::to_string(visits));
+}
+
 // Anything else: a plain TELL that needs no service (also the benchmarks' TELL row).
 SKILL_INTENT("FALLBACK_INTENT") { co_return skill::tell("Sorry, I can only say hello."); }

@@ -1,0 +1,133 @@
+// The benchmark's ceiling row: the least a Boost.Beast coroutine server can do per
+// request (read it whole, answer a fixed JSON body, keep the connection), so it is
+// the most any Beast-based skill server can reach on this machine.
+//
+//   bench-ceiling [--host H] [--port P] [--threads N]
+//
+// One io_context per thread, each with its own SO_REUSEPORT acceptor, so no
+// state is shared between threads. Prints "listening PORT" once bound.
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <charconv>
+#include <cstdio>
+#include <memory>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+// What hello-skill answers to the TELL row's intent, byte for byte.
+constexpr std::string_view body = R"({"type":"TELL","text":"Sorry, I can only say hello."})";
+
+asio::awaitable<void> session(tcp::socket socket) {
+    socket.set_option(tcp::no_delay(true));
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    for (;;) {
+        http::request<http::string_body> req;
+        auto [rec, rn] = co_await http::async_read(stream, buffer, req, use_tuple);
+        if (rec) break;
+        http::response<http::string_body> res{http::status::ok, req.version()};
+        res.set(http::field::content_type, "application/json");
+        res.keep_alive(req.keep_alive());
+        res.body() = body;
+        res.prepare_payload();
+        auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+        if (wec || !res.keep_alive()) break;
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor) {
+    for (;;) {
+        auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
+        if (ec == asio::error::operation_aborted) co_return;
+        if (!ec) asio::co_spawn(acceptor.get_executor(), session(std::move(socket)), asio::detached);
+    }
+}
+
+struct Options {
+    std::string host = "127.0.0.1";
+    unsigned short port = 0;
+    unsigned threads = 1;
+};
+
+template <class T>
+bool parse_number(std::string_view text, T& out) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc{} && end == text.data() + text.size();
+}
+
+bool parse_args(int argc, char** argv, Options& o) {
+    for (int i = 1; i + 1 < argc; i += 2) {
+        std::string_view flag = argv[i], value = argv[i + 1];
+        if (flag == "--host") o.host = value;
+        else if (flag == "--port" && parse_number(value, o.port)) continue;
+        else if (flag == "--threads" && parse_number(value, o.threads) && o.threads > 0) continue;
+        else return false;
+    }
+    return argc % 2 == 1;
+}
+
+/// Binds one acceptor per thread on the same port (the first picks it when 0).
+tcp::acceptor open_acceptor(asio::io_context& ctx, const tcp::endpoint& endpoint) {
+    tcp::acceptor acceptor(ctx);
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    int one = 1;
+    ::setsockopt(acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    return acceptor;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options o;
+    if (!parse_args(argc, argv, o)) {
+        std::fputs("usage: bench-ceiling [--host H] [--port P] [--threads N]\n", stderr);
+        return 2;
+    }
+    std::vector<std::unique_ptr<asio::io_context>> contexts;
+    std::vector<tcp::acceptor> acceptors;
+    acceptors.reserve(o.threads);  // accept_loop holds references into it
+    tcp::endpoint endpoint{asio::ip::make_address(o.host), o.port};
+    for (unsigned i = 0; i < o.threads; ++i) {
+        contexts.push_back(std::make_unique<asio::io_context>(1));
+        acceptors.push_back(open_acceptor(*contexts.back(), endpoint));
+        endpoint.port(acceptors.front().local_endpoint().port());
+        asio::co_spawn(*contexts.back(), accept_loop(acceptors.back()), asio::detached);
+    }
+    asio::signal_set signals(*contexts.front(), SIGINT, SIGTERM);
+    signals.async_wait([&](beast::error_code, int) {
+        for (auto& c : contexts) c->stop();
+    });
+    std::printf("listening %u\n", static_cast<unsigned>(endpoint.port()));
+    std::fflush(stdout);
+
+    std::vector<std::thread> threads;
+    for (unsigned i = 1; i < o.threads; ++i) threads.emplace_back([&ctx = *contexts[i]] { ctx.run(); });
+    contexts.front()->run();
+    for (auto& t : threads) t.join();
+    return 0;
+}

@@ -1,0 +1,375 @@
+#!/usr/bin/env bash
+# The benchmark suite (docs/performance.md): builds Release, starts each server on
+# loopback, drives it with wrk and prints one table.
+#
+#   tests/bench/run.sh [--smoke]
+#
+# --smoke: 1 s per row, one run, no warm-up (CI: keeps the suite from rotting).
+# Exits non-zero only when a server fails to start or answer, or a row saw socket
+# errors or non-2xx answers; never because of a timing.
+#
+# Environment (defaults in brackets): BENCH_BUILD_DIR [build-release],
+# BENCH_DURATION [10] and BENCH_WARMUP [3] seconds, BENCH_RUNS [3],
+# BENCH_CONNECTIONS [32], BENCH_SERVER_THREADS [1], BENCH_LOG_LEVEL [info]
+# (hello-skill's LOG_LEVEL), BENCH_ROWS [all: ceiling tell tell-quiet persistence
+# peer peer-persistence stub], BENCH_MARKDOWN (also write the table there).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+bench=$root/tests/bench
+build=${BENCH_BUILD_DIR:-$root/build-release}
+duration=${BENCH_DURATION:-10}
+warmup=${BENCH_WARMUP:-3}
+runs=${BENCH_RUNS:-3}
+connections=${BENCH_CONNECTIONS:-32}
+server_threads=${BENCH_SERVER_THREADS:-1}
+log_level=${BENCH_LOG_LEVEL:-info}
+rows=${BENCH_ROWS:-ceiling tell tell-quiet persistence peer peer-persistence stub}
+if [[ ${1:-} == --smoke ]]; then
+    duration=1 warmup=0 runs=1
+elif [[ $# -gt 0 ]]; then
+    echo "usage: $0 [--smoke]" >&2
+    exit 2
+fi
+
+say() { echo "bench: $*" >&2; }
+fail() { say "FAILED: $*"; exit 1; }
+
+# ------------------------------------------------------------------ tools
+
+as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+ensure_tools() {
+    local missing=()
+    command -v wrk >/dev/null || missing+=(wrk)
+    command -v curl >/dev/null || missing+=(curl)
+    command -v node >/dev/null || missing+=(nodejs)
+    command -v npm >/dev/null || missing+=(npm)
+    if ((${#missing[@]})); then
+        say "installing ${missing[*]}"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+    # npm ci when node_modules is missing or older than the lock file.
+    local stamp=$bench/peer/node_modules/.package-lock.json
+    if [[ ! -f $stamp || $bench/peer/package-lock.json -nt $stamp ]]; then
+        say "npm ci (tests/bench/peer)"
+        (cd "$bench/peer" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    fi
+}
+
+build_release() {
+    say "building Release in $build"
+    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$build" --target hello-skill persistence-stub bench-ceiling -j2 >/dev/null
+}
+
+# ------------------------------------------------------------------ processes
+
+tmp=$(mktemp -d /tmp/skill-bench.XXXXXX)
+pids=()
+
+# shellcheck disable=SC2317  # invoked by the trap
+cleanup() {
+    local pid
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Servers on the last CPU, wrk on the first, when there are two or more.
+if (($(nproc) >= 2)); then
+    server_cpu=$(($(nproc) - 1)) client_cpu=0
+    server_pin=(taskset -c "$server_cpu") client_pin=(taskset -c "$client_cpu")
+else
+    server_pin=() client_pin=()
+fi
+
+free_port() {
+    local port tries
+    for ((tries = 0; tries < 100; tries++)); do
+        port=$((20000 + RANDOM % 30000))
+        if [[ -z $(ss -Htln "sport = :$port") ]]; then
+            echo "$port"
+            return
+        fi
+    done
+    fail "no free port"
+}
+
+# start NAME READY_URL COMMAND...: runs it pinned in the background, sets $started.
+start() {
+    local name=$1 url=$2 tries
+    shift 2
+    "${server_pin[@]}" "$@" >"$tmp/$name.log" 2>&1 &
+    started=$!
+    pids+=("$started")
+    for ((tries = 0; tries < 100; tries++)); do
+        kill -0 "$started" 2>/dev/null || { cat "$tmp/$name.log" >&2; fail "$name exited at start"; }
+        curl -fs -o /dev/null "$url" && return
+        sleep 0.1
+    done
+    cat "$tmp/$name.log" >&2
+    fail "$name not ready at $url within 10 s"
+}
+
+stop() {
+    local pid=$1 tries
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for ((tries = 0; tries < 100; tries++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    local kept=() p  # never signal a reaped (and maybe reused) pid again
+    for p in "${pids[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
+    pids=("${kept[@]}")
+}
+
+peak_rss_mb() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+# CPU time (user + system) in clock ticks: a server below 100 % was not the bottleneck.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+
+# check URL KIND INTENT EXPECTED: one request by hand; its answer must contain EXPECTED.
+check() {
+    local url=$1 kind=$2 intent=$3 expected=$4 answer
+    answer=$(BENCH_KIND=$kind BENCH_INTENT=$intent BENCH_TOKENS=$tmp/tokens \
+             lua_body | curl -fsS -X POST -H 'Content-Type: application/json' \
+             -H "Authorization: Bearer $(head -1 "$tmp/tokens")" --data-binary @- "$url") ||
+        fail "$url ($kind $intent) did not answer 2xx"
+    [[ $answer == *"$expected"* ]] || fail "$url answered '$answer', expected '$expected'"
+}
+
+# The first request body invoke.lua would send, for check() (same text, built by jq).
+lua_body() {
+    local token
+    token=$(head -1 "$BENCH_TOKENS")
+    case $BENCH_KIND in
+    stub) jq -cn '{data: {visits: 1, name: "bench user 1"}}' ;;
+    ask) jq -cn --arg t "$token" --arg i "$BENCH_INTENT" '{version: "1.0",
+            session: {new: true, sessionId: "s", application: {applicationId: "a"},
+                      attributes: {}, user: {userId: "u", accessToken: $t}},
+            context: {System: {application: {applicationId: "a"},
+                               user: {userId: "u", accessToken: $t},
+                               device: {deviceId: "d", supportedInterfaces: {}},
+                               apiEndpoint: "https://api.amazonalexa.com"}},
+            request: {type: "IntentRequest", requestId: "r", timestamp: "2026-11-25T10:00:00Z",
+                      locale: "de-DE", intent: {name: $i, confirmationStatus: "NONE"}}}' ;;
+    *) jq -cn --arg t "$token" --arg i "$BENCH_INTENT" '{context: {intent: $i,
+            skillId: "hello", locale: "de", attributes: {timezone: ["Europe/Berlin"]},
+            tokens: {cvi: $t}}, session: {id: "s", new: true}, spiVersion: "1.4.1"}' ;;
+    esac
+}
+
+# ------------------------------------------------------------------ measuring
+
+# wrk_once URL KIND INTENT SECONDS: prints invoke.lua's BENCH_RESULT line.
+wrk_once() {
+    BENCH_KIND=$2 BENCH_INTENT=$3 BENCH_TOKENS=$tmp/tokens \
+        "${client_pin[@]}" wrk -t1 -c"$connections" -d"$4s" --timeout 5s \
+        -s "$bench/invoke.lua" "$1" | grep '^BENCH_RESULT'
+}
+
+field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$2"; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+declare -A result  # result[row.column]
+
+# measure ROW LABEL PID URL KIND INTENT [HELPER_PID]: warm-up, $runs runs, medians.
+measure() {
+    local row=$1 label=$2 pid=$3 url=$4 kind=$5 intent=$6 helper=${7:-} i line t0 t1
+    local rps=() p50=() p99=() max=() cpu=() errors=0
+    say "$label: warm-up ${warmup}s, $runs x ${duration}s"
+    ((warmup > 0)) && wrk_once "$url" "$kind" "$intent" "$warmup" >/dev/null
+    for ((i = 0; i < runs; i++)); do
+        t0=$(cpu_ticks "$pid")
+        line=$(wrk_once "$url" "$kind" "$intent" "$duration") || fail "$label: wrk failed"
+        t1=$(cpu_ticks "$pid")
+        cpu+=("$(awk -v t=$((t1 - t0)) -v hz="$hz" -v d="$duration" 'BEGIN { printf "%.0f", t * 100 / hz / d }')")
+        say "  $line cpu=${cpu[-1]}%"
+        rps+=("$(field rps "$line")")
+        p50+=("$(field p50_us "$line")")
+        p99+=("$(field p99_us "$line")")
+        max+=("$(field max_us "$line")")
+        errors=$((errors + $(field socket_errors "$line") + $(field non2xx "$line")))
+    done
+    kill -0 "$pid" 2>/dev/null || fail "$label: server died under load"
+    result[$row.label]=$label
+    result[$row.rps]=$(median "${rps[@]}")
+    result[$row.p50]=$(median "${p50[@]}")
+    result[$row.p99]=$(median "${p99[@]}")
+    result[$row.max]=$(median "${max[@]}")
+    result[$row.cpu]=$(median "${cpu[@]}")
+    result[$row.rss]=$(peak_rss_mb "$pid")
+    result[$row.helper_rss]=$([[ -n $helper ]] && peak_rss_mb "$helper" || echo -)
+    result[$row.errors]=$errors
+}
+
+start_stub() {
+    local port
+    port=$(free_port)
+    start stub "http://127.0.0.1:$port/k8s/readiness" env LOG_LEVEL=warning \
+        "$build/services/persistence-stub" --port "$port" --db "$tmp/$1.db"
+    stub_pid=$started stub_url=http://127.0.0.1:$port
+}
+
+start_hello() {
+    local port
+    port=$(free_port)
+    start hello "http://127.0.0.1:$port/k8s/readiness" env HTTP_HOST=127.0.0.1 HTTP_PORT="$port" \
+        HTTP_THREADS="$server_threads" LOG_LEVEL="$1" SERVICE_PERSISTENCE_URL="${2:-$stub_url}" \
+        "$build/skills/hello/hello-skill" --config "$root/config/skill.conf"
+    hello_pid=$started hello_url=http://127.0.0.1:$port/v1/hello
+}
+
+start_peer() {
+    local port
+    port=$(free_port)
+    start peer "http://127.0.0.1:$port/health" \
+        env NODE_ENV=production node "$bench/peer/server.js" --port "$port" ${1:+--persistence "$1"}
+    peer_pid=$started peer_url=http://127.0.0.1:$port/
+}
+
+row_ceiling() {
+    local port
+    port=$(free_port)
+    start ceiling "http://127.0.0.1:$port/" \
+        "$build/tests/bench/bench-ceiling" --port "$port" --threads "$server_threads"
+    local pid=$started url=http://127.0.0.1:$port/v1/hello
+    check "$url" skill BENCH_TELL '"TELL"'
+    measure ceiling "ceiling (Beast, fixed body)" "$pid" "$url" skill BENCH_TELL
+    stop "$pid"
+}
+
+row_tell() {  # ROW LOG_LEVEL
+    start_hello "$2" http://127.0.0.1:9
+    check "$hello_url" skill BENCH_TELL '"TELL"'
+    measure "$1" "TELL hello-skill (LOG_LEVEL=$2)" "$hello_pid" "$hello_url" skill BENCH_TELL
+    stop "$hello_pid"
+}
+
+row_persistence() {
+    start_stub persistence
+    start_hello "$log_level"
+    check "$hello_url" skill HELLO_VISIT '"Visit '
+    measure persistence "persistence hello-skill get+set (LOG_LEVEL=$log_level)" \
+        "$hello_pid" "$hello_url" skill HELLO_VISIT "$stub_pid"
+    stop "$hello_pid"
+    stop "$stub_pid"
+}
+
+row_peer() {
+    start_peer ""
+    check "$peer_url" ask BENCH_TELL 'Sorry, I can only say hello.'
+    measure peer "peer ask-sdk plain" "$peer_pid" "$peer_url" ask BENCH_TELL
+    stop "$peer_pid"
+}
+
+row_peer_persistence() {
+    start_stub peer
+    start_peer "$stub_url"
+    check "$peer_url" ask HELLO_VISIT 'Visit '
+    measure peer-persistence "peer ask-sdk get+set" "$peer_pid" "$peer_url" ask HELLO_VISIT \
+        "$stub_pid"
+    stop "$peer_pid"
+    stop "$stub_pid"
+}
+
+row_stub() {
+    start_stub stub
+    local url=$stub_url/v1/persistence/entry
+    check "$url" stub - '"visits":1'
+    measure stub "stub: durable sets, $connections clients" "$stub_pid" "$url" stub -
+    stop "$stub_pid"
+}
+
+# ------------------------------------------------------------------ report
+
+ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+have() { [[ -n ${result[$1.rps]:-} ]]; }
+
+# target NAME VALUE OP LIMIT: one line of the targets table.
+target() {
+    local verdict
+    verdict=$(awk -v v="$2" -v l="$4" -v op="$3" 'BEGIN {
+        ok = (op == ">=") ? v >= l : v <= l; print ok ? "met" : "MISSED" }')
+    printf '| %s | %s | %s %s | %s |\n' "$1" "$2" "$3" "$4" "$verdict"
+}
+
+report() {
+    local row
+    echo "wrk 1 thread, $connections connections, ${duration}s x $runs (median), warm-up ${warmup}s;" \
+        "server threads $server_threads; pinned: ${server_pin[*]:-no} / wrk ${client_pin[*]:-no};" \
+        "load average at start: $load_start, end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    echo "| row | req/s | p50 ms | p99 ms | max ms | server CPU % | peak RSS MB | stub RSS MB | errors |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for row in ceiling tell tell-quiet persistence peer peer-persistence stub; do
+        have "$row" || continue
+        printf '| %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' "${result[$row.label]}" \
+            "${result[$row.rps]}" "$(ms "${result[$row.p50]}")" "$(ms "${result[$row.p99]}")" \
+            "$(ms "${result[$row.max]}")" "${result[$row.cpu]}" "${result[$row.rss]}" \
+            "${result[$row.helper_rss]}" "${result[$row.errors]}"
+    done
+    echo
+    echo "| target | measured | wanted | |"
+    echo "|---|---:|---:|---|"
+    if have ceiling && have tell; then
+        target "TELL / ceiling req/s" "$(ratio "${result[tell.rps]}" "${result[ceiling.rps]}")" ">=" 0.8
+    fi
+    if have tell-quiet && have ceiling; then
+        target "TELL (warning logs) / ceiling req/s" \
+            "$(ratio "${result[tell-quiet.rps]}" "${result[ceiling.rps]}")" ">=" 0.8
+    fi
+    have tell && target "TELL p99 ms" "$(ms "${result[tell.p99]}")" "<=" 2
+    if have persistence && have peer-persistence; then
+        target "persistence / peer get+set req/s" \
+            "$(ratio "${result[persistence.rps]}" "${result[peer-persistence.rps]}")" ">=" 10
+    fi
+    if have tell && have peer; then
+        target "TELL / peer plain req/s" "$(ratio "${result[tell.rps]}" "${result[peer.rps]}")" ">=" 10
+    fi
+    for row in tell tell-quiet persistence; do
+        have "$row" && target "$row: skill peak RSS MB" "${result[$row.rss]}" "<=" 30
+    done
+    have stub && target "stub durable sets/s" "$(printf '%.0f' "${result[stub.rps]}")" ">=" 5000
+    return 0
+}
+
+# ------------------------------------------------------------------ main
+
+ensure_tools
+build_release
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+for ((i = 1; i <= connections; i++)); do
+    "$build/services/persistence-stub" --dev-token "bench-user-$i" hello
+done >"$tmp/tokens"
+
+stub_url=http://127.0.0.1:9
+for row in $rows; do
+    case $row in
+    ceiling) row_ceiling ;;
+    tell) row_tell tell "$log_level" ;;
+    tell-quiet) row_tell tell-quiet warning ;;
+    persistence) row_persistence ;;
+    peer) row_peer ;;
+    peer-persistence) row_peer_persistence ;;
+    stub) row_stub ;;
+    *) fail "unknown row '$row'" ;;
+    esac
+done
+
+report | tee "${BENCH_MARKDOWN:-/dev/null}"
+bad=0
+for row in ceiling tell tell-quiet persistence peer peer-persistence stub; do
+    if have "$row" && ((result[$row.errors] > 0)); then
+        say "$row: ${result[$row.errors]} errors or non-2xx answers"
+        bad=1
+    fi
+done
+exit "$bad"
