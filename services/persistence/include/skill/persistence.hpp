@@ -3,8 +3,9 @@
 // the invocation's `tokens.cvi` (protocol.md §5, docs/persistence.md).
 //
 //   auto data = co_await ctx.persistence().get();          // one GET per invocation, cached
-//   co_await ctx.persistence().set({{"name", "Anna"}});     // replace = true
-//   co_await ctx.persistence().set({{"visits", 1}}, false); // keep existing keys (atomic merge)
+//   boost::json::object data{{"name", "Anna"}};     // a named object: GCC 12 mishandles
+//   co_await ctx.persistence().set(data);            // braced temporaries inside co_await
+//   co_await ctx.persistence().set(data, false);     // keep existing keys (atomic merge)
 //
 // Every failure is a PersistenceError; "no data yet" is an empty Document.
 #include <skill/document.hpp>
