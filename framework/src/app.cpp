@@ -89,6 +89,11 @@ App::~App() {
         server_->drain();
         server_->wait();
     }
+    // The persistence clients' pooled sockets belong to the server's io_contexts:
+    // close them while those still exist (member order would destroy the server
+    // first: a heap-use-after-free ASan found at every shutdown with pooled connections).
+    transports_.clear();
+    clients_.clear();
 }
 
 std::uint16_t App::start() { return server_->start(); }

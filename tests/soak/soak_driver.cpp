@@ -643,6 +643,6 @@ int main(int argc, char** argv) {
             std::printf("\nSOAK FAILED: %s\n", c.name.c_str());
             return 1;
         }
-    std::printf("\nsoak passed\n");
+    std::printf("\nload checks passed\n");
     return 0;
 }
