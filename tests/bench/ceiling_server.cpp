@@ -18,7 +18,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-
 #include <charconv>
 #include <cstdio>
 #include <memory>
@@ -61,7 +60,8 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor) {
     for (;;) {
         auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
         if (ec == asio::error::operation_aborted) co_return;
-        if (!ec) asio::co_spawn(acceptor.get_executor(), session(std::move(socket)), asio::detached);
+        if (!ec)
+            asio::co_spawn(acceptor.get_executor(), session(std::move(socket)), asio::detached);
     }
 }
 
@@ -80,10 +80,14 @@ bool parse_number(std::string_view text, T& out) {
 bool parse_args(int argc, char** argv, Options& o) {
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string_view flag = argv[i], value = argv[i + 1];
-        if (flag == "--host") o.host = value;
-        else if (flag == "--port" && parse_number(value, o.port)) continue;
-        else if (flag == "--threads" && parse_number(value, o.threads) && o.threads > 0) continue;
-        else return false;
+        if (flag == "--host")
+            o.host = value;
+        else if (flag == "--port" && parse_number(value, o.port))
+            continue;
+        else if (flag == "--threads" && parse_number(value, o.threads) && o.threads > 0)
+            continue;
+        else
+            return false;
     }
     return argc % 2 == 1;
 }
@@ -126,7 +130,8 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
 
     std::vector<std::thread> threads;
-    for (unsigned i = 1; i < o.threads; ++i) threads.emplace_back([&ctx = *contexts[i]] { ctx.run(); });
+    for (unsigned i = 1; i < o.threads; ++i)
+        threads.emplace_back([&ctx = *contexts[i]] { ctx.run(); });
     contexts.front()->run();
     for (auto& t : threads) t.join();
     return 0;

@@ -87,11 +87,14 @@ else
     server_pin=() client_pin=()
 fi
 
+# A port below the ephemeral range (where client sockets' local ends live) used by no
+# socket in any state.
 free_port() {
-    local port tries
+    local port tries low
+    read -r low _ </proc/sys/net/ipv4/ip_local_port_range
     for ((tries = 0; tries < 100; tries++)); do
-        port=$((20000 + RANDOM % 30000))
-        if [[ -z $(ss -Htln "sport = :$port") ]]; then
+        port=$((10000 + RANDOM % (low > 12000 ? low - 10000 : 2000)))
+        if [[ -z $(ss -Htan "sport = :$port") ]]; then
             echo "$port"
             return
         fi
@@ -133,6 +136,7 @@ peak_rss_mb() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; 
 # CPU time (user + system) in clock ticks: a server below 100 % was not the bottleneck.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
+percent() { awk -v t="$1" -v hz="$hz" -v d="$duration" 'BEGIN { printf "%.0f", t * 100 / hz / d }'; }
 
 # check URL KIND INTENT EXPECTED: one request by hand; its answer must contain EXPECTED.
 check() {
@@ -181,16 +185,17 @@ declare -A result  # result[row.column]
 
 # measure ROW LABEL PID URL KIND INTENT [HELPER_PID]: warm-up, $runs runs, medians.
 measure() {
-    local row=$1 label=$2 pid=$3 url=$4 kind=$5 intent=$6 helper=${7:-} i line t0 t1
-    local rps=() p50=() p99=() max=() cpu=() errors=0
+    local row=$1 label=$2 pid=$3 url=$4 kind=$5 intent=$6 helper=${7:-} i line t0 t1 h0 h1
+    local rps=() p50=() p99=() max=() cpu=() helper_cpu=() errors=0
     say "$label: warm-up ${warmup}s, $runs x ${duration}s"
     ((warmup > 0)) && wrk_once "$url" "$kind" "$intent" "$warmup" >/dev/null
     for ((i = 0; i < runs; i++)); do
-        t0=$(cpu_ticks "$pid")
+        t0=$(cpu_ticks "$pid") h0=$([[ -n $helper ]] && cpu_ticks "$helper" || echo 0)
         line=$(wrk_once "$url" "$kind" "$intent" "$duration") || fail "$label: wrk failed"
-        t1=$(cpu_ticks "$pid")
-        cpu+=("$(awk -v t=$((t1 - t0)) -v hz="$hz" -v d="$duration" 'BEGIN { printf "%.0f", t * 100 / hz / d }')")
-        say "  $line cpu=${cpu[-1]}%"
+        t1=$(cpu_ticks "$pid") h1=$([[ -n $helper ]] && cpu_ticks "$helper" || echo 0)
+        cpu+=("$(percent $((t1 - t0)))")
+        helper_cpu+=("$(percent $((h1 - h0)))")
+        say "  $line cpu=${cpu[-1]}% stub_cpu=${helper_cpu[-1]}%"
         rps+=("$(field rps "$line")")
         p50+=("$(field p50_us "$line")")
         p99+=("$(field p99_us "$line")")
@@ -204,6 +209,7 @@ measure() {
     result[$row.p99]=$(median "${p99[@]}")
     result[$row.max]=$(median "${max[@]}")
     result[$row.cpu]=$(median "${cpu[@]}")
+    result[$row.helper_cpu]=$([[ -n $helper ]] && median "${helper_cpu[@]}" || echo -)
     result[$row.rss]=$(peak_rss_mb "$pid")
     result[$row.helper_rss]=$([[ -n $helper ]] && peak_rss_mb "$helper" || echo -)
     result[$row.errors]=$errors
@@ -307,14 +313,15 @@ report() {
         "server threads $server_threads; pinned: ${server_pin[*]:-no} / wrk ${client_pin[*]:-no};" \
         "load average at start: $load_start, end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
-    echo "| row | req/s | p50 ms | p99 ms | max ms | server CPU % | peak RSS MB | stub RSS MB | errors |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| row | req/s | p50 ms | p99 ms | max ms | server CPU % | peak RSS MB |" \
+        "stub CPU % | stub RSS MB | errors |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for row in ceiling tell tell-quiet persistence peer peer-persistence stub; do
         have "$row" || continue
-        printf '| %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' "${result[$row.label]}" \
+        printf '| %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${result[$row.label]}" \
             "${result[$row.rps]}" "$(ms "${result[$row.p50]}")" "$(ms "${result[$row.p99]}")" \
             "$(ms "${result[$row.max]}")" "${result[$row.cpu]}" "${result[$row.rss]}" \
-            "${result[$row.helper_rss]}" "${result[$row.errors]}"
+            "${result[$row.helper_cpu]}" "${result[$row.helper_rss]}" "${result[$row.errors]}"
     done
     echo
     echo "| target | measured | wanted | |"
