@@ -4,6 +4,7 @@
 #include <skill/context.hpp>
 #include <skill/errors.hpp>
 #include <skill/intent.hpp>
+#include <skill/log.hpp>
 #include <skill/persistence.hpp>
 #include <skill/response.hpp>
 #include <skill/slots.hpp>
