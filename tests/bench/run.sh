@@ -11,13 +11,14 @@
 # Environment (defaults in brackets): BENCH_BUILD_DIR [build-release],
 # BENCH_DURATION [10] and BENCH_WARMUP [3] seconds, BENCH_RUNS [3],
 # BENCH_CONNECTIONS [32], BENCH_SERVER_THREADS [1], BENCH_LOG_LEVEL [info]
-# (hello-skill's LOG_LEVEL), BENCH_ROWS [all: ceiling tell tell-quiet persistence
+# (hello-skill's LOG_LEVEL), BENCH_BUILD_TYPE [Release], BENCH_ROWS [all: ceiling tell tell-quiet persistence
 # peer peer-persistence stub], BENCH_MARKDOWN (also write the table there).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bench=$root/tests/bench
 build=${BENCH_BUILD_DIR:-$root/build-release}
+build_type=${BENCH_BUILD_TYPE:-Release}  # CI's smoke reuses the test build (RelWithDebInfo)
 duration=${BENCH_DURATION:-10}
 warmup=${BENCH_WARMUP:-3}
 runs=${BENCH_RUNS:-3}
@@ -59,8 +60,8 @@ ensure_tools() {
 }
 
 build_release() {
-    say "building Release in $build"
-    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    say "building $build_type in $build"
+    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="$build_type" >/dev/null
     cmake --build "$build" --target hello-skill persistence-stub bench-ceiling -j2 >/dev/null
 }
 
