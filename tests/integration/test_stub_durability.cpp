@@ -13,23 +13,16 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.hpp"
 #include "jwt.hpp"
 #include "test_http.hpp"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-namespace {
+using skill::test::TempDir;
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "stub-durability-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
+namespace {
 
 /// Reads one line from `fd`, waiting at most 10 s for each chunk.
 std::optional<std::string> read_line(int fd, std::string& pending) {

@@ -11,6 +11,7 @@
 #include <skill/net/http_client.hpp>
 #include <string>
 
+#include "temp_dir.hpp"
 #include "jwt.hpp"
 #include "stub_server.hpp"
 #include "test_http.hpp"
@@ -21,17 +22,9 @@ using skill::test::RawResponse;
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-namespace {
+using skill::test::TempDir;
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "stub-http-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
+namespace {
 
 /// A started stub on a fresh database; stops (drain) when it goes out of scope.
 struct RunningStub {

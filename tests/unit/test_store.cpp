@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "temp_dir.hpp"
 #include "sqlite.hpp"
 #include "store.hpp"
 
@@ -20,20 +21,11 @@ namespace fs = std::filesystem;
 namespace asio = boost::asio;
 using Kind = Operation::Kind;
 
+using skill::test::TempDir;
+
 namespace {
 
 /// A fresh directory per test, removed afterwards.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "stub-store-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string db() const { return (path / "test.db").string(); }
-};
-
 Operation op(Kind kind, std::string user, std::string skill, boost::json::object data = {}) {
     return Operation{kind, std::move(user), std::move(skill), std::move(data)};
 }
@@ -59,7 +51,7 @@ StoreResult call(Store& store, Operation o) {
 
 TEST_CASE("set, get, get_all and remove", "[store]") {
     TempDir dir;
-    Store store(dir.db());
+    Store store(dir.file("test.db"));
 
     const auto missing = call(store, op(Kind::get, "u", "s"));
     CHECK(missing.ok);
@@ -94,7 +86,7 @@ TEST_CASE("set, get, get_all and remove", "[store]") {
 
 TEST_CASE("merge keeps stored keys and adds new ones", "[store]") {
     TempDir dir;
-    Store store(dir.db());
+    Store store(dir.file("test.db"));
     const auto first = call(store, op(Kind::merge, "u", "s", {{"a", 1}, {"b", 2}}));
     CHECK(first.data == boost::json::object{{"a", 1}, {"b", 2}});
     const auto second = call(store, op(Kind::merge, "u", "s", {{"b", 20}, {"c", 30}}));
@@ -106,7 +98,7 @@ TEST_CASE("merge keeps stored keys and adds new ones", "[store]") {
 
 TEST_CASE("users and skills are isolated", "[store]") {
     TempDir dir;
-    Store store(dir.db());
+    Store store(dir.file("test.db"));
     call(store, op(Kind::set, "alice", "s", {{"who", "alice"}}));
     call(store, op(Kind::set, "bob", "s", {{"who", "bob"}}));
     CHECK(call(store, op(Kind::get, "alice", "s")).data == boost::json::object{{"who", "alice"}});
@@ -119,7 +111,7 @@ TEST_CASE("users and skills are isolated", "[store]") {
 
 TEST_CASE("operations queued together commit in one transaction", "[store]") {
     TempDir dir;
-    Store store(dir.db());
+    Store store(dir.file("test.db"));
     asio::io_context io;
     std::vector<std::optional<StoreResult>> results(10);
     store.pause();
@@ -141,13 +133,13 @@ TEST_CASE("a failing operation does not fail the rest of its batch", "[store]") 
     TempDir dir;
     {
         // Stored text that is not JSON makes a merge on that entry fail.
-        Database raw(dir.db());
+        Database raw(dir.file("test.db"));
         raw.exec(
             "CREATE TABLE entries (id INTEGER PRIMARY KEY, user TEXT NOT NULL, "
             "skill TEXT NOT NULL, data TEXT NOT NULL, UNIQUE(user, skill))");
         raw.exec("INSERT INTO entries(user, skill, data) VALUES('bad', 's', 'not json')");
     }
-    Store store(dir.db());
+    Store store(dir.file("test.db"));
     asio::io_context io;
     std::optional<StoreResult> broken;
     std::optional<StoreResult> fine;
@@ -167,7 +159,7 @@ TEST_CASE("a failing operation does not fail the rest of its batch", "[store]") 
 
 TEST_CASE("concurrent merges from several io_contexts all land", "[store]") {
     TempDir dir;
-    Store store(dir.db());
+    Store store(dir.file("test.db"));
     constexpr int threads = 4;
     constexpr int per_thread = 125;
     std::atomic<int> ok{0};
@@ -202,10 +194,10 @@ TEST_CASE("concurrent merges from several io_contexts all land", "[store]") {
 TEST_CASE("data survives closing and reopening the file", "[store]") {
     TempDir dir;
     {
-        Store store(dir.db());
+        Store store(dir.file("test.db"));
         call(store, op(Kind::set, "u", "s", {{"name", "Anna"}}));
     }
-    Store reopened(dir.db());
+    Store reopened(dir.file("test.db"));
     CHECK(call(reopened, op(Kind::get, "u", "s")).data == boost::json::object{{"name", "Anna"}});
 }
 
@@ -214,7 +206,7 @@ TEST_CASE("destruction finishes queued operations", "[store]") {
     asio::io_context io;
     std::optional<StoreResult> result;
     {
-        Store store(dir.db());
+        Store store(dir.file("test.db"));
         store.pause();
         spawn(io, store, op(Kind::set, "u", "s", {{"k", 1}}), result);
         io.poll();
@@ -222,7 +214,7 @@ TEST_CASE("destruction finishes queued operations", "[store]") {
     io.run();
     REQUIRE(result);
     CHECK(result->ok);
-    Store reopened(dir.db());
+    Store reopened(dir.file("test.db"));
     CHECK(call(reopened, op(Kind::get, "u", "s")).found);
 }
 
