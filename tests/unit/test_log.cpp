@@ -6,6 +6,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <limits>
 #include <regex>
@@ -197,4 +199,93 @@ TEST_CASE("write() emits one line on stderr, only when the level is enabled") {
     const auto obj = parse_object(text);
     CHECK(str(obj, "message") == "shown");
     CHECK(obj.at("n").as_int64() == 1);
+}
+
+namespace {
+
+// Points fd 2 at a temporary file while alive; text() reads what was written so far.
+class Fd2File {
+  public:
+    Fd2File() {
+        fd_ = ::mkstemp(path_);
+        REQUIRE(fd_ >= 0);
+        saved_ = ::dup(2);
+        ::dup2(fd_, 2);
+    }
+    ~Fd2File() {
+        ::dup2(saved_, 2);
+        ::close(saved_);
+        ::close(fd_);
+        ::unlink(path_);
+    }
+    std::string text() const {
+        std::string out(1 << 16, '\0');
+        const auto n = ::pread(fd_, out.data(), out.size(), 0);
+        out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+        return out;
+    }
+
+  private:
+    char path_[32] = "/tmp/test_log_XXXXXX";
+    int fd_ = -1, saved_ = -1;
+};
+
+int g_scheduled = 0;
+void count_schedule(void* counter) { ++*static_cast<int*>(counter); }
+
+}  // namespace
+
+TEST_CASE("batched lines wait for flush(); a warning flushes them first, in order") {
+    LevelGuard guard;
+    slog::configure(Level::info, Format::json);
+    Fd2File out;
+    g_scheduled = 0;
+    slog::batch_thread_lines(&count_schedule, &g_scheduled);
+    slog::info("t", "one");
+    slog::info("t", "two");
+    CHECK(out.text().empty());
+    CHECK(g_scheduled == 1);  // once per batch, not per line
+    slog::flush();
+    const auto first = out.text();
+    CHECK(first.find("\"one\"") < first.find("\"two\""));
+    CHECK(std::count(first.begin(), first.end(), '\n') == 2);
+
+    slog::info("t", "three");
+    CHECK(g_scheduled == 2);
+    slog::warning("t", "four");  // no waiting for a warning
+    const auto second = out.text();
+    CHECK(second.find("\"three\"") < second.find("\"four\""));
+    slog::batch_thread_lines(nullptr, nullptr);
+    slog::info("t", "five");  // write-through again
+    CHECK(out.text().find("\"five\"") != std::string::npos);
+}
+
+TEST_CASE("escaping finds a special byte at every position of a word") {
+    for (std::size_t len = 1; len <= 24; ++len) {
+        for (std::size_t at = 0; at < len; ++at) {
+            for (char special : {'"', '\\', '\n', '\x01', '\x1f', '\x7f'}) {
+                std::string value(len, 'a');
+                value[at] = special;
+                const auto obj = parse_object(
+                    slog::format_line(Format::json, Level::info, "t", "m", {{"v", value}}));
+                CHECK(str(obj, "v") == value);
+            }
+        }
+    }
+    std::string high(20, 'b');
+    high[13] = '\xC3';
+    high[14] = '\xA9';  // é
+    const auto obj = parse_object(slog::format_line(Format::json, Level::info, "t", "m", {{"v", high}}));
+    CHECK(str(obj, "v") == high);
+}
+
+TEST_CASE("doubles: millisecond values and others are written as to_chars writes them") {
+    for (double d : {0.0, 0.001, 0.1, 0.12, 0.123, 1.0, 1.5, 12.25, 999.999, 1234567.891, 0.0005,
+                     1e-7, 3.14159, 1e15, 2.5e12, -1.5, 0.30000000000000004}) {
+        char expected[64];
+        const auto [end, ec] = std::to_chars(expected, expected + sizeof expected, d);
+        const auto line = slog::format_line(Format::json, Level::info, "t", "m", {{"d", d}});
+        INFO(d);
+        CHECK(line.find("\"d\":" + std::string(expected, end) + "}") != std::string::npos);
+    }
 }

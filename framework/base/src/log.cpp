@@ -7,6 +7,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 #include <string>
 
@@ -64,6 +65,27 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
 
 bool is_plain(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
 
+// Length of the run of plain bytes at the start of s, eight bytes at a time
+// (SWAR): a log line is nearly all plain ASCII, and this is its hottest loop.
+std::size_t plain_prefix(std::string_view s) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        // Classic "has a byte < n / == 0" tests (exact for "any byte in the word"):
+        const std::uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
+        const std::uint64_t bad = ((w - ones * 0x20) & ~w)         // bytes < 0x20 (and no high bit)
+                            | w                              // bytes >= 0x80
+                            | ((w + ones) & highs & ~w)      // 0x7F (adds into the high bit)
+                            | ((quote - ones) & ~quote)      // '"'
+                            | ((slash - ones) & ~slash);     // '\\'
+        if (bad & highs) break;
+    }
+    while (i < s.size() && is_plain(static_cast<unsigned char>(s[i]))) ++i;
+    return i;
+}
+
 // JSON string escaping without the quotes; also used by the human format so a
 // value can never break the line. Invalid UTF-8 becomes U+FFFD.
 void append_escaped(std::string& out, std::string_view s) {
@@ -71,10 +93,9 @@ void append_escaped(std::string& out, std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
         // Runs of printable ASCII (nearly every byte of a line) are appended whole.
-        const std::size_t plain = i;
-        while (i < s.size() && is_plain(static_cast<unsigned char>(s[i]))) ++i;
-        if (i > plain) {
-            out.append(s.data() + plain, i - plain);
+        if (const std::size_t plain = plain_prefix(s.substr(i))) {
+            out.append(s.data() + i, plain);
+            i += plain;
             continue;
         }
         const auto c = static_cast<unsigned char>(s[i]);
@@ -122,6 +143,25 @@ void append_number(std::string& out, T value) {
     out.append(buf, ec == std::errc{} ? end : buf);
 }
 
+// A double with at most three decimals (durations in ms with µs precision, the
+// common case) as to_chars would write it, at a fraction of its cost: when
+// d == m / 1000 exactly, "m/1000" with the zeros trimmed is the shortest form.
+bool append_millis(std::string& out, double d) {
+    if (!(d >= 0 && d < 1e12)) return false;
+    const auto m = static_cast<std::int64_t>(d * 1000 + 0.5);
+    if (static_cast<double>(m) / 1000 != d) return false;
+    append_number(out, m / 1000);
+    int frac = static_cast<int>(m % 1000);
+    if (frac == 0) return true;
+    char digits[4] = {static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10),
+                      static_cast<char>('0' + frac % 10), 0};
+    std::size_t n = 3;
+    while (digits[n - 1] == '0') --n;
+    out += '.';
+    out.append(digits, n);
+    return true;
+}
+
 void append_value(std::string& out, const Value& value, bool quote_strings) {
     if (const auto* s = std::get_if<std::string_view>(&value)) {
         if (quote_strings) append_quoted(out, *s);
@@ -130,8 +170,8 @@ void append_value(std::string& out, const Value& value, bool quote_strings) {
         append_number(out, *i);
     } else if (const auto* d = std::get_if<double>(&value)) {
         // JSON has no NaN/Infinity.
-        if (std::isfinite(*d)) append_number(out, *d);
-        else out += "null";
+        if (!std::isfinite(*d)) out += "null";
+        else if (!append_millis(out, *d)) append_number(out, *d);
     } else {
         out += std::get<bool>(value) ? "true" : "false";
     }
@@ -225,6 +265,16 @@ void format_into(std::string& out, Format format, Level level, std::string_view 
     else format_human(out, level, logger, message, fields);
 }
 
+// Lines of this thread not yet written (batch_thread_lines), or the line being written.
+struct ThreadBatch {
+    std::string lines;
+    void (*schedule)(void*) = nullptr;
+    void* arg = nullptr;
+};
+thread_local ThreadBatch t_batch;
+// A batch never grows past this: a burst of lines is written in pieces of ~64 KiB.
+constexpr std::size_t max_batch_bytes = 64 * 1024;
+
 void write_all(const std::string& line) {
     const char* p = line.data();
     std::size_t left = line.size();
@@ -275,13 +325,29 @@ void write(Level level, std::string_view logger, std::string_view message, Field
     write_forced(level, logger, message, fields);
 }
 
+void batch_thread_lines(void (*schedule)(void*), void* arg) noexcept {
+    t_batch.schedule = schedule;
+    t_batch.arg = arg;
+}
+
+void flush() {
+    if (t_batch.lines.empty()) return;
+    write_all(t_batch.lines);
+    t_batch.lines.clear();
+}
+
 void write_forced(Level level, std::string_view logger, std::string_view message, Fields fields) {
     if (g_level.load(std::memory_order_relaxed) == Level::off) return;
-    thread_local std::string buffer;
-    buffer.clear();
-    format_into(buffer, g_format.load(std::memory_order_relaxed), level, logger, message, fields);
-    buffer += '\n';
-    write_all(buffer);
+    const bool batching = t_batch.schedule != nullptr;
+    const bool first = t_batch.lines.empty();
+    // Unbatched, the buffer holds this one line (reused: no allocation per line).
+    format_into(t_batch.lines, g_format.load(std::memory_order_relaxed), level, logger, message,
+                fields);
+    t_batch.lines += '\n';
+    if (!batching || level >= Level::warning || t_batch.lines.size() >= max_batch_bytes)
+        flush();
+    else if (first)
+        t_batch.schedule(t_batch.arg);
 }
 
 std::string mask_token(std::string_view token) {

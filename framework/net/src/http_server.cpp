@@ -92,6 +92,10 @@ bool parse_buffered(http::request_parser<http::string_body>& parser, beast::flat
     return true;
 }
 
+void post_log_flush(void* context) {
+    asio::post(*static_cast<asio::io_context*>(context), [] { log::flush(); });
+}
+
 /// A live connection as the drain logic sees it (touched only on its own thread).
 struct Connection {
     beast::tcp_stream* stream = nullptr;
@@ -344,7 +348,12 @@ std::uint16_t HttpServer::start() {
     for (auto& w : im.workers) {
         w->thread = std::thread([worker = w.get()] {
             t_thread_index = worker->index;
+            // Request lines are written once per batch of ready work, not one
+            // write(2) each: the flush is posted behind the work already queued.
+            log::batch_thread_lines(&post_log_flush, &worker->context);
             worker->context.run();
+            log::batch_thread_lines(nullptr, nullptr);
+            log::flush();
         });
     }
     im.started = true;

@@ -33,7 +33,7 @@ using Fields = std::initializer_list<Field>;
 /// message, then the fields in order.
 std::string format_line(Format format, Level level, std::string_view logger,
                         std::string_view message, Fields fields);
-/// Write one line when `level` is enabled (a single write(2): lines never interleave).
+/// Write one line when `level` is enabled (whole lines per write(2): lines never interleave).
 void write(Level level, std::string_view logger, std::string_view message, Fields fields = {});
 /// Write one line whatever the configured level, unless logging is `off`: a request
 /// that asks for debug logs (X-User-Debug-Log: 1) gets its debug lines at level info.
@@ -44,6 +44,16 @@ inline void debug(std::string_view logger, std::string_view msg, Fields f = {}) 
 inline void info(std::string_view logger, std::string_view msg, Fields f = {}) { write(Level::info, logger, msg, f); }
 inline void warning(std::string_view logger, std::string_view msg, Fields f = {}) { write(Level::warning, logger, msg, f); }
 inline void error(std::string_view logger, std::string_view msg, Fields f = {}) { write(Level::error, logger, msg, f); }
+
+/// For event-loop threads (the HTTP server's I/O threads): lines below warning written
+/// on the calling thread are collected and written together by flush(), one write(2)
+/// per batch instead of one per line. `schedule(arg)` is called when a batch starts;
+/// it must arrange a flush() on this thread soon (the server posts one to its loop, so
+/// it runs once the ready work is done). Warnings and errors flush at once, with the
+/// lines before them. nullptr: write through (the default).
+void batch_thread_lines(void (*schedule)(void*), void* arg) noexcept;
+/// Write the lines collected on the calling thread (nothing when none are).
+void flush();
 
 /// "eyJh…(812 chars)": enough to tell tokens apart, never enough to use one.
 std::string mask_token(std::string_view token);
