@@ -171,7 +171,8 @@ Task<Outcome> Dispatcher::invoke(InvocationInput input) const {
     }
     std::string token;
     if (auto it = invocation.tokens.find("cvi"); it != invocation.tokens.end()) token = it->second;
-    PersistenceSession persistence(input.persistence, std::move(token), input.trace_headers);
+    PersistenceSession persistence(input.persistence, std::move(token),
+                                   std::move(input.trace_headers));
     Context ctx(std::move(invocation), &persistence, std::move(input.trace_id));
 
     auto out = co_await run_handler(handler, ctx);

@@ -24,9 +24,9 @@ struct Outcome {
 struct InvocationInput {
     std::string_view body;
     PersistenceTransport* persistence = nullptr;  // null: persistence inactive
-    const HeaderList& trace_headers;
+    std::function<HeaderList()> trace_headers;  // called at the first persistence call
     std::string trace_id;
-    std::string span_id;  // for log lines
+    std::string_view span_id;  // for log lines
     RequestLog log;
 };
 

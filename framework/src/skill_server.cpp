@@ -162,24 +162,25 @@ net::Awaitable<net::Response> Router::endpoint(net::Request& req, std::string& i
 
 net::Awaitable<net::Response> Router::invoke(net::Request& req, std::string& intent) const {
     const auto started = std::chrono::steady_clock::now();
-    Trace trace = trace_of(req);
+    const Trace trace = trace_of(req);
     const RequestLog request_log = request_log_of(req);
     if (request_log.debug_enabled())
         request_log.debug("http", "invocation received",
                           {{"path", req.target()},
                            {"bytes", static_cast<std::int64_t>(req.body().size())},
-                           {"traceId", trace.trace_id},
-                           {"spanId", trace.span_id}});
+                           {"traceId", trace.trace_id()},
+                           {"spanId", trace.span_id()}});
     if (!authorised(req)) {
         log::warning("http", "access denied",
-                     {{"path", req.target()}, {"traceId", trace.trace_id}, {"spanId", trace.span_id}});
+                     {{"path", req.target()}, {"traceId", trace.trace_id()}, {"spanId", trace.span_id()}});
         co_return answer(req, http::status::unauthorized, R"({"text":"Access denied"})");
     }
     auto thread = net::HttpServer::current_thread();
     PersistenceTransport* transport = thread < transports_.size() ? transports_[thread] : nullptr;
     // A named input: GCC 12 destroys some temporaries of a co_await full-expression twice.
-    InvocationInput input{req.body(), transport, trace.headers, trace.trace_id, trace.span_id,
-                          request_log};
+    auto trace_headers = [&trace] { return trace.headers(); };
+    InvocationInput input{req.body(),           transport,        trace_headers,
+                          std::string(trace.trace_id()), trace.span_id(), request_log};
     Outcome out = co_await dispatcher_.invoke(std::move(input));
     if (out.persistence_failed) metrics_.unavailable_answer(thread);
 
@@ -195,10 +196,10 @@ net::Awaitable<net::Response> Router::invoke(net::Request& req, std::string& int
                     {"intent", out.intent},
                     {"status", static_cast<std::int64_t>(out.status)},
                     {"durationMs", static_cast<double>(micros) / 1000.0},
-                    {"traceId", trace.trace_id},
-                    {"spanId", trace.span_id}});
+                    {"traceId", trace.trace_id()},
+                    {"spanId", trace.span_id()}});
     auto res = answer(req, static_cast<http::status>(out.status), std::move(out.body));
-    res.set("X-B3-TraceId", trace.trace_id);
+    res.set("X-B3-TraceId", trace.trace_id());
     intent = std::move(out.intent);
     co_return res;
 }

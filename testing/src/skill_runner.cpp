@@ -70,12 +70,11 @@ Reply SkillRunner::Impl::run(std::string_view body) {
         transport = http.get();
         break;
     }
-    const HeaderList trace_headers;
     // Fields the runtime adds later (log options, span ids) stay value-initialised: what a
     // test wants, so the warning about them is silenced here only.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-    runtime::InvocationInput input{body, transport, trace_headers, "test-trace"};
+    runtime::InvocationInput input{body, transport, {}, "test-trace"};
 #pragma GCC diagnostic pop
     auto future = boost::asio::co_spawn(io, dispatcher.invoke(std::move(input)), boost::asio::use_future);
     io.run();

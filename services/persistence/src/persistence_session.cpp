@@ -40,6 +40,10 @@ Task<boost::json::value> PersistenceSession::call(PersistenceTransport::Operatio
         throw PersistenceError(PersistenceErrc::unavailable, "the invocation carries no cvi token");
     }
     ++calls_;
+    if (make_trace_headers_) {
+        trace_headers_ = make_trace_headers_();
+        make_trace_headers_ = nullptr;
+    }
     co_return co_await transport_->call(
         PersistenceTransport::Call{op, token_, data, replace, trace_headers_});
 }

@@ -13,7 +13,9 @@
 
 #include <boost/json/object.hpp>
 
+#include <functional>
 #include <optional>
+#include <type_traits>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -67,6 +69,15 @@ public:
 class PersistenceSession {
 public:
     PersistenceSession(PersistenceTransport* transport, std::string token, HeaderList trace_headers);
+    /// `trace_headers` is called at the first call over the wire, if any: most
+    /// invocations make none, and the headers cost allocations to build.
+    template <class MakeHeaders>
+        requires std::is_invocable_r_v<HeaderList, MakeHeaders&>
+    PersistenceSession(PersistenceTransport* transport, std::string token,
+                       MakeHeaders trace_headers)
+        : PersistenceSession(transport, std::move(token), HeaderList{}) {
+        make_trace_headers_ = std::move(trace_headers);
+    }
 
     /// This skill's data for this user; empty Document when none is stored.
     Task<Document> get();
@@ -87,6 +98,7 @@ private:
     PersistenceTransport* transport_;
     std::string token_;
     HeaderList trace_headers_;
+    std::function<HeaderList()> make_trace_headers_;  // empty once called
     std::optional<Document> cached_;
     int calls_ = 0;
 };
