@@ -175,7 +175,15 @@ Task<Outcome> Dispatcher::invoke(InvocationInput input) const {
                                    std::move(input.trace_headers));
     Context ctx(std::move(invocation), &persistence, std::move(input.trace_id));
 
-    auto out = co_await run_handler(handler, ctx);
+    // Awaited here, not in a helper coroutine: each layer costs a frame allocation.
+    HandlerResult answer;
+    bool expired = false;
+    try {
+        answer = co_await with_deadline(handler, ctx, settings_.skill.timeout, expired);
+    } catch (...) {
+        answer.thrown = std::current_exception();  // could not even start the handler
+    }
+    auto out = finish(answer.response, answer.thrown, expired, ctx);
     if (input.log.debug_enabled())
         input.log.debug("dispatch", "handler finished",
                         {{"intent", intent},
@@ -192,29 +200,28 @@ std::string_view Dispatcher::intent_label(std::string_view intent) const {
     return "unknown";
 }
 
-Task<Outcome> Dispatcher::run_handler(IntentHandler handler, Context& ctx) const {
+Outcome Dispatcher::finish(std::optional<Response>& answer, std::exception_ptr thrown,
+                           bool expired, Context& ctx) const {
     try {
-        bool expired = false;
-        auto answer = co_await with_deadline(handler, ctx, settings_.skill.timeout, expired);
-        if (expired) co_return error(code_timeout, "Timeout", {}, "handler ran out of its deadline");
-        if (answer.thrown) std::rethrow_exception(answer.thrown);
-        Response response = std::move(*answer.response);
+        if (expired) return error(code_timeout, "Timeout", {}, "handler ran out of its deadline");
+        if (thrown) std::rethrow_exception(thrown);
+        Response response = std::move(*answer);
         // Session attributes: what came in, updated by the handler, overridden by the response.
         for (auto& [k, v] : ctx.session_attributes()) response.session_attributes.try_emplace(k, v);
-        co_return Outcome{200, write_response(response), {}, 0, {}, false};
+        return Outcome{200, write_response(response), {}, 0, {}, false};
     } catch (const SlotError& e) {
-        co_return error(code_bad_request, "Invalid request format", e.what(), e.what());
+        return error(code_bad_request, "Invalid request format", e.what(), e.what());
     } catch (const InvalidTokenError& e) {
-        co_return error(code_invalid_token, "Invalid token", {}, e.what());
+        return error(code_invalid_token, "Invalid token", {}, e.what());
     } catch (const PersistenceError& e) {
         // A platform service is down and the handler did not handle it: apologise, don't fail.
         Outcome out{200, write_response(tell(settings_.skill.unavailable_text)), {}, 0, e.what(), true};
-        co_return out;
+        return out;
     } catch (const std::exception& e) {
-        co_return error(code_internal, "Internal error", settings_.skill.debug ? e.what() : "",
+        return error(code_internal, "Internal error", settings_.skill.debug ? e.what() : "",
                         e.what());
     } catch (...) {
-        co_return error(code_internal, "Internal error", {}, "handler threw a non-exception");
+        return error(code_internal, "Internal error", {}, "handler threw a non-exception");
     }
 }
 

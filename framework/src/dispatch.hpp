@@ -7,6 +7,8 @@
 #include "request_log.hpp"
 #include "settings.hpp"
 
+#include <exception>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -41,7 +43,9 @@ public:
     std::string_view intent_label(std::string_view intent) const;
 
 private:
-    Task<Outcome> run_handler(IntentHandler handler, Context& ctx) const;
+    /// The handler's answer, or what it threw, mapped to protocol.md §4.
+    Outcome finish(std::optional<Response>& response, std::exception_ptr thrown, bool expired,
+                   Context& ctx) const;
     Outcome error(int code, std::string text, std::string detail, std::string log) const;
 
     const IntentRegistry& registry_;

@@ -92,9 +92,15 @@ net::Awaitable<net::Response> Router::route(net::Request& req) const {
     const auto started = std::chrono::steady_clock::now();
     metrics_.request_started(net::HttpServer::current_thread());
     std::string intent;  // set by invoke
+    std::string_view path = req.target();
+    path = path.substr(0, path.find('?'));
     net::Response res;
     try {
-        res = co_await endpoint(req, intent);
+        // A coroutine frame per layer costs an allocation: only the invocation awaits.
+        if (path == settings_.skill.api_base && req.method() == http::verb::post)
+            res = co_await invoke(req, intent);
+        else
+            res = endpoint(req, path);
     } catch (...) {
         record(req, 500, dispatcher_.intent_label(intent), started);  // the server answers 500
         throw;
@@ -120,9 +126,7 @@ std::string_view Router::uri_label(std::string_view path) const {
     return "other";  // never the raw path: a scanner would create a series per URL
 }
 
-net::Awaitable<net::Response> Router::endpoint(net::Request& req, std::string& intent) const {
-    std::string_view path = req.target();
-    path = path.substr(0, path.find('?'));
+net::Response Router::endpoint(const net::Request& req, std::string_view path) const {
     const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
     auto wrong_method = [&](std::string_view allowed) {
         auto res = answer(req, http::status::method_not_allowed,
@@ -132,31 +136,28 @@ net::Awaitable<net::Response> Router::endpoint(net::Request& req, std::string& i
         return res;
     };
 
-    if (path == settings_.skill.api_base) {
-        if (req.method() != http::verb::post) co_return wrong_method("POST");
-        co_return co_await invoke(req, intent);
-    }
+    if (path == settings_.skill.api_base) return wrong_method("POST");  // route() took POST
     if (path == info_path_) {
-        if (!get) co_return wrong_method("GET");
-        if (!authorised(req)) co_return answer(req, http::status::unauthorized, R"({"text":"Access denied"})");
-        co_return answer(req, http::status::ok, info_body_);
+        if (!get) return wrong_method("GET");
+        if (!authorised(req)) return answer(req, http::status::unauthorized, R"({"text":"Access denied"})");
+        return answer(req, http::status::ok, info_body_);
     }
     if (path == liveness_path) {
-        if (!get) co_return wrong_method("GET");
-        co_return answer(req, http::status::ok, R"({"status":"ok"})");
+        if (!get) return wrong_method("GET");
+        return answer(req, http::status::ok, R"({"status":"ok"})");
     }
     if (path == readiness_path) {
-        if (!get) co_return wrong_method("GET");
-        if (!ready_()) co_return answer(req, http::status::service_unavailable, R"({"status":"unavailable"})");
-        co_return answer(req, http::status::ok, R"({"status":"ok"})");
+        if (!get) return wrong_method("GET");
+        if (!ready_()) return answer(req, http::status::service_unavailable, R"({"status":"unavailable"})");
+        return answer(req, http::status::ok, R"({"status":"ok"})");
     }
     if (path == prometheus_path) {
-        if (!get) co_return wrong_method("GET");
+        if (!get) return wrong_method("GET");
         auto res = answer(req, http::status::ok, metrics_.render());
         res.set(http::field::content_type, prometheus::content_type);
-        co_return res;
+        return res;
     }
-    co_return answer(req, http::status::not_found,
+    return answer(req, http::status::not_found,
                      http_error_body(http::status::not_found, "no endpoint " + std::string(path)));
 }
 

@@ -26,7 +26,8 @@ public:
     net::Awaitable<net::Response> route(net::Request& req) const;
 
 private:
-    net::Awaitable<net::Response> endpoint(net::Request& req, std::string& intent) const;
+    /// Every endpoint but the invocation, which is the only one that awaits.
+    net::Response endpoint(const net::Request& req, std::string_view path) const;
     net::Awaitable<net::Response> invoke(net::Request& req, std::string& intent) const;
     void record(const net::Request& req, int status, std::string_view intent,
                 std::chrono::steady_clock::time_point started) const;
