@@ -142,6 +142,19 @@ TEST_CASE("an idle keep-alive connection is closed after the idle timeout") {
     REQUIRE(client.closed_by_peer());
 }
 
+TEST_CASE("timeouts cover reading and writing, not the handler's own time") {
+    net::ServerLimits limits;
+    limits.read_timeout = 100ms;
+    limits.idle_timeout = 100ms;
+    limits.write_timeout = 100ms;
+    Fixture f(limits);
+    test::RawClient client(f.port());
+    auto res = client.request("GET", "/sleep/400");  // 4x every timeout, inside the handler
+    REQUIRE(res.status == 200);
+    REQUIRE(res.keep_alive);
+    REQUIRE(client.closed_by_peer());  // then idle: cut off
+}
+
 TEST_CASE("requests per connection are capped") {
     net::ServerLimits limits;
     limits.max_requests_per_connection = 3;

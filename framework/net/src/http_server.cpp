@@ -21,6 +21,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <thread>
@@ -96,11 +97,21 @@ void post_log_flush(void* context) {
     asio::post(*static_cast<asio::io_context*>(context), [] { log::flush(); });
 }
 
-/// A live connection as the drain logic sees it (touched only on its own thread).
+using Clock = std::chrono::steady_clock;
+
+/// A live connection as the drain logic and the sweeper see it (touched only on its own thread).
 struct Connection {
     beast::tcp_stream* stream = nullptr;
     bool busy = false;  // a request is being read, handled or answered
+    Clock::time_point deadline = Clock::time_point::max();  // of the current phase
 };
+
+/// How often a worker looks for connections past their deadline: a tenth of the
+/// shortest timeout, so a cut-off comes at most ~10 % late.
+std::chrono::milliseconds sweep_period(const ServerLimits& l) {
+    const auto shortest = std::min({l.read_timeout, l.idle_timeout, l.write_timeout});
+    return std::clamp(shortest / 10, std::chrono::milliseconds(5), std::chrono::milliseconds(1000));
+}
 
 }  // namespace
 
@@ -112,6 +123,8 @@ struct Worker {
     asio::executor_work_guard<asio::io_context::executor_type> guard{context.get_executor()};
     std::unordered_set<Connection*> connections;
     std::optional<asio::steady_timer> drain_timer;
+    std::optional<asio::steady_timer> sweeper;  // armed while the worker has connections
+    bool sweeping = false;
     std::thread thread;
 };
 
@@ -142,6 +155,8 @@ struct HttpServer::Impl {
     Awaitable<void> write_error(beast::tcp_stream& stream, http::status status,
                                 std::string_view detail, unsigned version = 11);
     void drain_worker(Worker& w);
+    void arm_sweeper(Worker& w);
+    void sweep(Worker& w);
     void connection_closed(Worker& w, Connection& c);
 };
 
@@ -183,6 +198,7 @@ Awaitable<void> HttpServer::Impl::session(Worker& w, tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     Connection conn{&stream};
     w.connections.insert(&conn);
+    arm_sweeper(w);
     try {
         beast::flat_buffer buffer;
         std::string head;  // the answers' header, reused
@@ -201,7 +217,36 @@ Awaitable<void> HttpServer::Impl::session(Worker& w, tcp::socket socket) {
 void HttpServer::Impl::connection_closed(Worker& w, Connection& c) {
     w.connections.erase(&c);
     connections.fetch_sub(1, std::memory_order_relaxed);
-    if (draining && w.connections.empty() && w.drain_timer) w.drain_timer->cancel();
+    if (draining && w.connections.empty()) {
+        if (w.drain_timer) w.drain_timer->cancel();
+        if (w.sweeper) w.sweeper->cancel();  // nothing left to time out: let run() end
+    }
+}
+
+// Timeouts: one timer per worker sweeps its connections, instead of a timer armed
+// and cancelled around every read and write (two per request, a few % of a TELL).
+// An expired connection is closed, which ends whatever it awaits.
+void HttpServer::Impl::arm_sweeper(Worker& w) {
+    if (w.sweeping) return;
+    if (!w.sweeper) w.sweeper.emplace(w.context);
+    w.sweeping = true;
+    w.sweeper->expires_after(sweep_period(options.limits));
+    w.sweeper->async_wait([this, &w](beast::error_code ec) {
+        w.sweeping = false;
+        if (ec) return;
+        sweep(w);
+        if (!w.connections.empty()) arm_sweeper(w);
+    });
+}
+
+void HttpServer::Impl::sweep(Worker& w) {
+    const auto now = Clock::now();
+    for (Connection* c : w.connections) {
+        if (c->deadline > now) continue;
+        c->deadline = Clock::time_point::max();
+        beast::error_code ignored;
+        c->stream->socket().close(ignored);  // completions are posted: the set stays intact
+    }
 }
 
 /// Reads, handles and answers one request. Returns whether to keep the connection.
@@ -214,7 +259,7 @@ Awaitable<bool> HttpServer::Impl::serve_one(Worker&, Connection& c, beast::tcp_s
 
     // Idle phase: wait for the first byte of the next request (pipelined bytes may be buffered).
     if (buffer.size() == 0) {
-        stream.expires_after(served == 0 ? limits.read_timeout : limits.idle_timeout);
+        c.deadline = Clock::now() + (served == 0 ? limits.read_timeout : limits.idle_timeout);
         auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
         if (ec) co_return false;  // closed, idle timeout or drain: nothing in flight
         buffer.commit(n);
@@ -222,11 +267,11 @@ Awaitable<bool> HttpServer::Impl::serve_one(Worker&, Connection& c, beast::tcp_s
     c.busy = true;
 
     // Read phase: the whole request within read_timeout. A slow client is cut
-    // off: tcp_stream closes the socket on expiry, so there is no 408 to send.
+    // off: the sweeper closes the socket on expiry, so there is no 408 to send.
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
     parser.body_limit(limits.max_body_bytes);
-    stream.expires_after(limits.read_timeout);
+    c.deadline = Clock::now() + limits.read_timeout;
     beast::error_code hec;
     std::size_t hn = 0;
     if (!parse_buffered(parser, buffer, hn, hec)) {
@@ -261,6 +306,7 @@ Awaitable<bool> HttpServer::Impl::serve_one(Worker&, Connection& c, beast::tcp_s
         co_return false;
     }
 
+    c.deadline = Clock::time_point::max();  // the handler's time is the application's business
     Request req = parser.release();
     bool keep_alive = req.keep_alive();
     Response res;
@@ -276,7 +322,7 @@ Awaitable<bool> HttpServer::Impl::serve_one(Worker&, Connection& c, beast::tcp_s
         keep_alive = false;
     res.keep_alive(keep_alive);
     res.prepare_payload();
-    stream.expires_after(limits.write_timeout);
+    c.deadline = Clock::now() + limits.write_timeout;
     if (res.chunked()) {  // never with a string body's known size, but keep it correct
         auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
         co_return !wec && keep_alive;
