@@ -65,69 +65,80 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
 
 bool is_plain(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
 
-// Length of the run of plain bytes at the start of s, eight bytes at a time
-// (SWAR): a log line is nearly all plain ASCII, and this is its hottest loop.
-std::size_t plain_prefix(std::string_view s) {
+// True when one of the eight bytes of w needs escaping: < 0x20, >= 0x7F, '"' or '\\'.
+// Classic SWAR "has a byte < n / == 0" tests, each exact for "any byte in the word".
+bool has_special(std::uint64_t w) {
     constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    std::size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8) {
-        std::uint64_t w;
-        std::memcpy(&w, s.data() + i, 8);
-        // Classic "has a byte < n / == 0" tests (exact for "any byte in the word"):
-        const std::uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
-        const std::uint64_t bad = ((w - ones * 0x20) & ~w)         // bytes < 0x20 (and no high bit)
-                            | w                              // bytes >= 0x80
-                            | ((w + ones) & highs & ~w)      // 0x7F (adds into the high bit)
-                            | ((quote - ones) & ~quote)      // '"'
-                            | ((slash - ones) & ~slash);     // '\\'
-        if (bad & highs) break;
-    }
-    while (i < s.size() && is_plain(static_cast<unsigned char>(s[i]))) ++i;
-    return i;
+    const std::uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
+    const std::uint64_t bad = ((w - ones * 0x20) & ~w)     // bytes < 0x20
+                              | w                          // bytes >= 0x80
+                              | ((w + ones) & ~w)          // 0x7F (adds into the high bit)
+                              | ((quote - ones) & ~quote)  // '"'
+                              | ((slash - ones) & ~slash); // '\\'
+    return (bad & highs) != 0;
 }
 
-// JSON string escaping without the quotes; also used by the human format so a
-// value can never break the line. Invalid UTF-8 becomes U+FFFD.
-void append_escaped(std::string& out, std::string_view s) {
+// Escapes s into p, which has room for 6 * s.size() + 8 bytes (every byte "\u00XX",
+// plus slack for whole-word stores). Returns the new end. Invalid UTF-8 becomes U+FFFD.
+char* escape_into(char* p, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
     std::size_t i = 0;
     while (i < s.size()) {
-        // Runs of printable ASCII (nearly every byte of a line) are appended whole.
-        if (const std::size_t plain = plain_prefix(s.substr(i))) {
-            out.append(s.data() + i, plain);
-            i += plain;
+        // Plain ASCII (nearly every byte of a line) is copied eight bytes at a time.
+        while (i + 8 <= s.size()) {
+            std::uint64_t w;
+            std::memcpy(&w, s.data() + i, 8);
+            if (has_special(w)) break;
+            std::memcpy(p, &w, 8);
+            p += 8;
+            i += 8;
+        }
+        if (i == s.size()) break;
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (is_plain(c)) {
+            *p++ = static_cast<char>(c);
+            ++i;
             continue;
         }
-        const auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x80) {
             if (const auto n = utf8_length(s, i)) {
-                out.append(s.data() + i, n);
+                std::memcpy(p, s.data() + i, n);
+                p += n;
                 i += n;
             } else {
-                out += "\xEF\xBF\xBD";
+                std::memcpy(p, "\xEF\xBF\xBD", 3);
+                p += 3;
                 ++i;
             }
             continue;
         }
+        *p++ = '\\';
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default:
-            if (c < 0x20 || c == 0x7F) {
-                out += "\\u00";
-                out += hex[c >> 4];
-                out += hex[c & 0xF];
-            } else {
-                out += static_cast<char>(c);
-            }
+        case '"': *p++ = '"'; break;
+        case '\\': *p++ = '\\'; break;
+        case '\n': *p++ = 'n'; break;
+        case '\r': *p++ = 'r'; break;
+        case '\t': *p++ = 't'; break;
+        case '\b': *p++ = 'b'; break;
+        case '\f': *p++ = 'f'; break;
+        default:  // other control characters and DEL
+            std::memcpy(p, "u00", 3);
+            p[3] = hex[c >> 4];
+            p[4] = hex[c & 0xF];
+            p += 5;
         }
         ++i;
     }
+    return p;
+}
+
+// JSON string escaping without the quotes; also used by the human format so a
+// value can never break the line.
+void append_escaped(std::string& out, std::string_view s) {
+    const std::size_t old = out.size();
+    out.resize(old + 6 * s.size() + 8);
+    char* end = escape_into(out.data() + old, s);
+    out.resize(static_cast<std::size_t>(end - out.data()));
 }
 
 void append_quoted(std::string& out, std::string_view s) {
@@ -192,14 +203,14 @@ void append_two(std::string& out, int v) {
     out += static_cast<char>('0' + v % 10);
 }
 
-// "2026-11-25T10:00:00.123Z"; the date part is cached per thread per second.
-void append_timestamp(std::string& out) {
+// The current UTC time as "2026-11-25T10:00:00" (cached per thread per second) and ms.
+void timestamp(std::string_view& date, int& milli) {
     using namespace std::chrono;
     const auto now = system_clock::now();
     const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count();
     const auto secs = static_cast<std::time_t>(ms / 1000);
     thread_local std::time_t cached_secs = -1;
-    thread_local std::string cached;  // "2026-11-25T10:00:00"
+    thread_local std::string cached;
     if (secs != cached_secs) {
         std::tm tm{};
         gmtime_r(&secs, &tm);
@@ -212,31 +223,93 @@ void append_timestamp(std::string& out) {
         cached += ':'; append_two(cached, tm.tm_sec);
         cached_secs = secs;
     }
-    out += cached;
-    const auto milli = static_cast<int>(ms % 1000);
+    date = cached;
+    milli = static_cast<int>(ms % 1000);
+}
+
+// "2026-11-25T10:00:00.123Z"
+void append_timestamp(std::string& out) {
+    std::string_view date;
+    int milli = 0;
+    timestamp(date, milli);
+    out += date;
     out += '.';
     out += static_cast<char>('0' + milli / 100);
     append_two(out, milli % 100);
     out += 'Z';
 }
 
+class RawWriter {
+  public:
+    explicit RawWriter(char* p) : p_(p) {}
+    void raw(std::string_view s) {
+        std::memcpy(p_, s.data(), s.size());
+        p_ += s.size();
+    }
+    void ch(char c) { *p_++ = c; }
+    void quoted(std::string_view s) {
+        *p_++ = '"';
+        p_ = escape_into(p_, s);
+        *p_++ = '"';
+    }
+    void value(const Value& v) {
+        if (const auto* s = std::get_if<std::string_view>(&v)) {
+            quoted(*s);
+        } else if (const auto* i = std::get_if<std::int64_t>(&v)) {
+            p_ = std::to_chars(p_, p_ + max_number, *i).ptr;
+        } else if (std::holds_alternative<double>(v)) {
+            thread_local std::string text;  // reused: no allocation per line
+            text.clear();
+            append_value(text, v, true);
+            raw(text);
+        } else {
+            raw(std::get<bool>(v) ? "true" : "false");
+        }
+    }
+    char* end() const { return p_; }
+
+    static constexpr std::size_t max_number = 48;
+    /// Room a string needs: every byte escaped, the quotes, escape_into's slack.
+    static std::size_t room(std::string_view s) { return 6 * s.size() + 10; }
+    static std::size_t room(const Value& v) {
+        const auto* s = std::get_if<std::string_view>(&v);
+        return s ? room(*s) : max_number;
+    }
+
+  private:
+    char* p_;
+};
+
 void format_json(std::string& out, Level level, std::string_view logger,
                  std::string_view message, Fields fields) {
-    out += "{\"@timestamp\":\"";
-    append_timestamp(out);
-    out += "\",\"level\":\"";
-    out += level_name(level);
-    out += "\",\"logger\":";
-    append_quoted(out, logger);
-    out += ",\"message\":";
-    append_quoted(out, message);
+    std::size_t room = 96 + RawWriter::room(logger) + RawWriter::room(message);
+    for (const auto& [key, value] : fields) room += 2 + RawWriter::room(key) + RawWriter::room(value);
+    const std::size_t old = out.size();
+    out.resize(old + room);
+    RawWriter w(out.data() + old);
+    w.raw("{\"@timestamp\":\"");
+    std::string_view date;
+    int milli = 0;
+    timestamp(date, milli);
+    w.raw(date);
+    const char ms[] = {'.', static_cast<char>('0' + milli / 100),
+                       static_cast<char>('0' + milli / 10 % 10), static_cast<char>('0' + milli % 10),
+                       'Z'};
+    w.raw({ms, sizeof ms});
+    w.raw("\",\"level\":\"");
+    w.raw(level_name(level));
+    w.raw("\",\"logger\":");
+    w.quoted(logger);
+    w.raw(",\"message\":");
+    w.quoted(message);
     for (const auto& [key, value] : fields) {
-        out += ',';
-        append_quoted(out, key);
-        out += ':';
-        append_value(out, value, true);
+        w.ch(',');
+        w.quoted(key);
+        w.ch(':');
+        w.value(value);
     }
-    out += '}';
+    w.ch('}');
+    out.resize(static_cast<std::size_t>(w.end() - out.data()));
 }
 
 void format_human(std::string& out, Level level, std::string_view logger,
