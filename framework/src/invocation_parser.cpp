@@ -4,11 +4,15 @@
 
 #include "utf8.hpp"
 
+// The fast path's SAX parser: its implementation is included here and nowhere else.
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parser.hpp>
 #include <boost/json/value.hpp>
 
+#include <array>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace skill::runtime {
@@ -245,15 +249,6 @@ std::map<std::string, std::vector<SlotValue>> slot_values(const Extractor& x,
     return out;
 }
 
-std::map<std::string, std::vector<std::string>> values_of(
-    const std::map<std::string, std::vector<SlotValue>>& v2) {
-    std::map<std::string, std::vector<std::string>> out;
-    for (const auto& [name, values] : v2) {
-        auto& texts = out[name];
-        for (const auto& value : values) texts.push_back(value.value);
-    }
-    return out;
-}
 
 void read_context(const Extractor& x, const json::object& c, const Path& p, Invocation& inv) {
     inv.intent = x.string(required(c, "intent", p / "intent"), p / "intent");
@@ -266,7 +261,7 @@ void read_context(const Extractor& x, const json::object& c, const Path& p, Invo
     if (const auto* v = optional(c, "attributes"))
         inv.attributes = x.list_map(*v, p / "attributes");
     else
-        inv.attributes = values_of(inv.attributes_v2);
+        inv.attributes = detail::slot_texts(inv.attributes_v2);
     if (const auto* v = optional(c, "configuration"))
         inv.configuration = x.list_map(*v, p / "configuration", /*single_ok=*/true);
     if (const auto* v = optional(c, "clientTypeName"))
@@ -286,7 +281,20 @@ Session read_session(const Extractor& x, const json::object& s, const Path& p) {
 
 }  // namespace
 
-Invocation parse_invocation(std::string_view body, const ParseLimits& limits) {
+
+namespace detail {
+
+std::map<std::string, std::vector<std::string>> slot_texts(
+    const std::map<std::string, std::vector<SlotValue>>& v2) {
+    std::map<std::string, std::vector<std::string>> out;
+    for (const auto& [name, values] : v2) {
+        auto& texts = out[name];
+        for (const auto& value : values) texts.push_back(value.value);
+    }
+    return out;
+}
+
+Invocation parse_invocation_tree(std::string_view body, const ParseLimits& limits) {
     Reader reader(limits);
     const json::value doc = reader.parse(body);
     const Extractor x(limits);
@@ -300,6 +308,14 @@ Invocation parse_invocation(std::string_view body, const ParseLimits& limits) {
         inv.session = read_session(x, x.object(*v, root / "session"), root / "session");
     if (const auto* v = optional(top, "spiVersion"))
         inv.spi_version = x.string(*v, root / "spiVersion");
+    return inv;
+}
+
+}  // namespace detail
+
+Invocation parse_invocation(std::string_view body, const ParseLimits& limits) {
+    Invocation inv;
+    if (!detail::parse_fast_into(body, limits, inv)) inv = detail::parse_invocation_tree(body, limits);
     return inv;
 }
 

@@ -3,8 +3,11 @@
 #include <skill/invocation.hpp>
 
 #include <cstddef>
+#include <map>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
+#include <vector>
 
 namespace skill::runtime {
 
@@ -20,6 +23,23 @@ struct ParseLimits {
 };
 
 /// Throws ProtocolError for anything that is not a valid invocation; unknown fields are ignored.
+/// Tries the fast path first and falls back to the tree-based one (see detail below).
 Invocation parse_invocation(std::string_view body, const ParseLimits& limits = {});
+
+namespace detail {
+
+/// The two halves of parse_invocation, exposed for the differential tests.
+/// The fast path: one SAX pass for the plain happy shape. nullopt ("not handled") for anything
+/// else, never an error of its own; whenever it gives a value, it equals the tree-based result.
+std::optional<Invocation> parse_invocation_fast(std::string_view body, const ParseLimits& limits);
+/// The slow path: builds a JSON tree, then reads it; the precise ProtocolError comes from here.
+Invocation parse_invocation_tree(std::string_view body, const ParseLimits& limits);
+/// The fast path into `inv`; false when it declined (then `inv` holds a partial result).
+bool parse_fast_into(std::string_view body, const ParseLimits& limits, Invocation& inv);
+/// attributes derived from attributesV2 (each slot's values' texts), for both paths.
+std::map<std::string, std::vector<std::string>> slot_texts(
+    const std::map<std::string, std::vector<SlotValue>>& v2);
+
+}  // namespace detail
 
 }  // namespace skill::runtime

@@ -2,13 +2,17 @@
 // ProtocolError is the expected answer to bad input; anything else escaping,
 // a crash or a sanitizer report is a bug. Accepted invocations must respect the
 // limits they were parsed with, and their slot texts go through every slot parser.
+// Differential: whatever the fast path accepts, the tree path must accept with an
+// equal Invocation; whatever the tree path refuses, the fast path must decline.
 #include "invocation_parser.hpp"
 
 #include <skill/slots.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string_view>
 
 namespace {
@@ -62,7 +66,44 @@ void check(const skill::Invocation& inv, const ParseLimits& limits) {
     }
 }
 
+bool same(const skill::SlotValue& a, const skill::SlotValue& b) {
+    return a.id == b.id && a.value == b.value && a.nested_in == b.nested_in &&
+           a.overlaps_with == b.overlaps_with && a.extras == b.extras;
+}
+
+bool same(const skill::Invocation& a, const skill::Invocation& b) {
+    const auto same_slot = [](const auto& x, const auto& y) {
+        return x.first == y.first &&
+               std::equal(x.second.begin(), x.second.end(), y.second.begin(), y.second.end(),
+                          [](const auto& p, const auto& q) { return same(p, q); });
+    };
+    const auto same_session = [](const skill::Session& x, const skill::Session& y) {
+        return x.id == y.id && x.is_new == y.is_new && x.attributes == y.attributes;
+    };
+    return a.intent == b.intent && a.locale == b.locale && a.skill_id == b.skill_id &&
+           a.attributes == b.attributes && a.tokens == b.tokens &&
+           a.configuration == b.configuration && a.client_type_name == b.client_type_name &&
+           a.user_profile_config == b.user_profile_config && a.spi_version == b.spi_version &&
+           std::equal(a.attributes_v2.begin(), a.attributes_v2.end(), b.attributes_v2.begin(),
+                      b.attributes_v2.end(), same_slot) &&
+           a.session.has_value() == b.session.has_value() &&
+           (!a.session || same_session(*a.session, *b.session));
+}
+
+// The fast path never decides on its own: it agrees with the tree path or declines.
+void differential(std::string_view body, const ParseLimits& limits) {
+    namespace detail = skill::runtime::detail;
+    const std::optional<skill::Invocation> fast = detail::parse_invocation_fast(body, limits);
+    try {
+        const auto tree = detail::parse_invocation_tree(body, limits);
+        if (fast && !same(*fast, tree)) violated("fast path result differs from the tree path");
+    } catch (const skill::runtime::ProtocolError&) {
+        if (fast) violated("fast path accepted a body the tree path refuses");
+    }
+}
+
 void parse_with(std::string_view body, const ParseLimits& limits) {
+    differential(body, limits);
     try {
         check(skill::runtime::parse_invocation(body, limits), limits);
     } catch (const skill::runtime::ProtocolError& e) {
