@@ -10,7 +10,8 @@
 #
 # Environment (defaults in brackets): BENCH_BUILD_DIR [build-release],
 # BENCH_DURATION [10] and BENCH_WARMUP [3] seconds, BENCH_RUNS [3],
-# BENCH_CONNECTIONS [32], BENCH_SERVER_THREADS [1], BENCH_LOG_LEVEL [info]
+# BENCH_CONNECTIONS [32], BENCH_SERVER_THREADS [1], BENCH_LOG_LEVEL [info],
+# BENCH_STUB_CPU [client] (the persistence rows' stub beside wrk, or "server"),
 # (hello-skill's LOG_LEVEL), BENCH_BUILD_TYPE [Release], BENCH_ROWS [all: ceiling tell tell-quiet persistence
 # peer peer-persistence stub], BENCH_MARKDOWN (also write the table there).
 set -euo pipefail
@@ -26,6 +27,7 @@ connections=${BENCH_CONNECTIONS:-32}
 server_threads=${BENCH_SERVER_THREADS:-1}
 log_level=${BENCH_LOG_LEVEL:-info}
 rows=${BENCH_ROWS:-ceiling tell tell-quiet persistence peer peer-persistence stub}
+stub_cpu=${BENCH_STUB_CPU:-client}
 if [[ ${1:-} == --smoke ]]; then
     duration=1 warmup=0 runs=1
 elif [[ $# -gt 0 ]]; then
@@ -103,11 +105,14 @@ free_port() {
     fail "no free port"
 }
 
-# start NAME READY_URL COMMAND...: runs it pinned in the background, sets $started.
+# start NAME READY_URL COMMAND...: runs it pinned (to $pin, default the server CPU)
+# in the background, sets $started.
 start() {
     local name=$1 url=$2 tries
     shift 2
-    "${server_pin[@]}" "$@" >"$tmp/$name.log" 2>&1 &
+    local -a on=("${server_pin[@]}")
+    [[ ${pin:-server} == client ]] && on=("${client_pin[@]}")
+    "${on[@]}" "$@" >"$tmp/$name.log" 2>&1 &
     started=$!
     pids+=("$started")
     for ((tries = 0; tries < 100; tries++)); do
@@ -219,7 +224,9 @@ measure() {
 start_stub() {
     local port
     port=$(free_port)
-    start stub "http://127.0.0.1:$port/k8s/readiness" env LOG_LEVEL=warning \
+    # The stub stands in for a platform service on another machine: where it runs is
+    # BENCH_STUB_CPU (client: beside wrk, the default; server: beside the server under test).
+    pin=$2 start stub "http://127.0.0.1:$port/k8s/readiness" env LOG_LEVEL=warning \
         "$build/services/persistence-stub" --port "$port" --db "$tmp/$1.db"
     stub_pid=$started stub_url=http://127.0.0.1:$port
 }
@@ -260,7 +267,7 @@ row_tell() {  # ROW LOG_LEVEL
 }
 
 row_persistence() {
-    start_stub persistence
+    start_stub persistence "$stub_cpu"
     start_hello "$log_level"
     check "$hello_url" skill HELLO_VISIT '"Visit '
     measure persistence "persistence hello-skill get+set (LOG_LEVEL=$log_level)" \
@@ -277,7 +284,7 @@ row_peer() {
 }
 
 row_peer_persistence() {
-    start_stub peer
+    start_stub peer "$stub_cpu"
     start_peer "$stub_url"
     check "$peer_url" ask HELLO_VISIT 'Visit '
     measure peer-persistence "peer ask-sdk get+set" "$peer_pid" "$peer_url" ask HELLO_VISIT \
@@ -287,7 +294,7 @@ row_peer_persistence() {
 }
 
 row_stub() {
-    start_stub stub
+    start_stub stub server  # here the stub is the server under test
     local url=$stub_url/v1/persistence/entry
     check "$url" stub - '"visits":1'
     measure stub "stub: durable sets, $connections clients" "$stub_pid" "$url" stub -
@@ -311,7 +318,8 @@ target() {
 report() {
     local row
     echo "wrk 1 thread, $connections connections, ${duration}s x $runs (median), warm-up ${warmup}s;" \
-        "server threads $server_threads; pinned: ${server_pin[*]:-no} / wrk ${client_pin[*]:-no};" \
+        "server threads $server_threads; pinned: ${server_pin[*]:-no} / wrk ${client_pin[*]:-no}" \
+        "/ persistence rows' stub on the $stub_cpu CPU;" \
         "load average at start: $load_start, end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
     echo "| row | req/s | p50 ms | p99 ms | max ms | server CPU % | peak RSS MB |" \
