@@ -1,18 +1,27 @@
+// HttpClient: pooled keep-alive HTTP/1.1 over plain sockets.
+//
+// The hot path of a persistence call is one exchange on a pooled connection, so
+// it is kept to the minimum of work and syscalls: the request goes out with a
+// synchronous gathered write (a request fits an idle connection's send buffer),
+// the answer is read into the connection's own buffer and parsed in place, and
+// the only suspension is the wait for that answer. Deadlines are kept by one
+// watchdog timer per client instead of a timer per read and write.
 #include <skill/net/http_client.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/beast/http/parser.hpp>
 
 #include <array>
 #include <charconv>
-#include <unordered_map>
 #include <vector>
 
 namespace skill::net {
@@ -20,8 +29,10 @@ namespace skill::net {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
 
 namespace {
+
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 /// Errors that mean "the pooled connection was already closed by the server".
@@ -53,6 +64,104 @@ std::string serialize_header(const Request& req) {
     out += "\r\n";
     return out;
 }
+
+/// Reads an answer into its status and body. The fields are checked by Beast
+/// (framing, limits, keep-alive) but not stored: a Beast field costs an
+/// allocation, and a JSON client needs none of them.
+class AnswerParser final : public http::basic_parser<false> {
+  public:
+    unsigned status() const noexcept { return status_; }
+    std::string& body() noexcept { return body_; }
+
+  private:
+    void on_request_impl(http::verb, beast::string_view, beast::string_view, int,
+                         beast::error_code&) override {}
+    void on_response_impl(int code, beast::string_view, int, beast::error_code&) override {
+        status_ = static_cast<unsigned>(code);
+    }
+    void on_field_impl(http::field, beast::string_view, beast::string_view,
+                       beast::error_code&) override {}
+    void on_header_impl(beast::error_code&) override {}
+    void on_body_init_impl(const boost::optional<std::uint64_t>& length,
+                           beast::error_code&) override {
+        // basic_parser has already refused a length over the body limit.
+        if (length) body_.reserve(static_cast<std::size_t>(*length));
+    }
+    std::size_t on_body_impl(beast::string_view bytes, beast::error_code&) override {
+        body_.append(bytes.data(), bytes.size());
+        return bytes.size();
+    }
+    void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+    std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view bytes,
+                                   beast::error_code&) override {
+        body_.append(bytes.data(), bytes.size());
+        return bytes.size();
+    }
+    void on_finish_impl(beast::error_code&) override {}
+
+    unsigned status_ = 0;
+    std::string body_;
+};
+
+/// Hands newly read bytes to `parser`. Bytes it cannot take yet (a header cut
+/// between two segments) wait in `pending` for the next read. Sets `leftover`
+/// to the bytes following a complete message (they make the connection unusable).
+beast::error_code feed(http::basic_parser<false>& parser, std::string_view bytes,
+                       std::string& pending, std::size_t& leftover) {
+    const bool from_pending = !pending.empty();
+    if (from_pending) {
+        pending.append(bytes);
+        bytes = pending;
+    }
+    beast::error_code ec;
+    while (!bytes.empty() && !parser.is_done()) {
+        const std::size_t used = parser.put(asio::buffer(bytes.data(), bytes.size()), ec);
+        bytes.remove_prefix(used);
+        if (ec == http::error::need_more) {
+            ec = {};
+            break;
+        }
+        if (ec || used == 0) break;
+    }
+    leftover = parser.is_done() ? bytes.size() : 0;
+    if (ec || parser.is_done()) return ec;
+    if (from_pending) {
+        pending.erase(0, pending.size() - bytes.size());
+    } else {
+        pending.assign(bytes);
+    }
+    return ec;
+}
+
+/// What a failed read means for the answer, as http::async_read decides: an end
+/// of stream before the first byte is end_of_stream, after it the end of the
+/// message (or a partial one).
+beast::error_code end_of_answer(http::basic_parser<false>& parser, beast::error_code ec) {
+    if (ec != asio::error::eof) return ec;
+    if (!parser.got_some()) return http::error::end_of_stream;
+    ec = {};
+    parser.put_eof(ec);
+    return ec;
+}
+
+/// "Content-Length: n\r\n" when Beast's prepare_payload() would set one, then the
+/// empty line that ends the header.
+std::string_view header_tail(http::verb method, std::size_t body_size, std::array<char, 48>& out) {
+    constexpr std::string_view name = "Content-Length: ";
+    char* p = out.data();
+    // prepare_payload(): a length for any body, and for these methods even when empty.
+    if (body_size > 0 || method == http::verb::post || method == http::verb::put ||
+        method == http::verb::options) {
+        p = std::copy(name.begin(), name.end(), p);
+        p = std::to_chars(p, out.data() + out.size(), body_size).ptr;
+        *p++ = '\r';
+        *p++ = '\n';
+    }
+    *p++ = '\r';
+    *p++ = '\n';
+    return {out.data(), static_cast<std::size_t>(p - out.data())};
+}
+
 }  // namespace
 
 std::optional<Url> Url::parse(std::string_view text) {
@@ -87,101 +196,277 @@ std::optional<Url> Url::parse(std::string_view text) {
     return url;
 }
 
-struct HttpClient::Impl {
-    asio::any_io_executor executor;
-    ClientOptions options;
-    // host:port -> idle keep-alive connections (LIFO: the warmest first)
-    std::unordered_map<std::string, std::vector<std::unique_ptr<beast::tcp_stream>>> idle;
+namespace {
 
-    std::unique_ptr<beast::tcp_stream> take_idle(const std::string& key) {
-        auto it = idle.find(key);
-        if (it == idle.end() || it->second.empty()) return nullptr;
-        auto stream = std::move(it->second.back());
-        it->second.pop_back();
-        return stream;
-    }
-
-    void give_back(const std::string& key, std::unique_ptr<beast::tcp_stream> stream) {
-        auto& pool = idle[key];
-        if (pool.size() < options.max_idle_connections) pool.push_back(std::move(stream));
-    }
-
-    Awaitable<beast::error_code> connect(beast::tcp_stream& stream, const std::string& host,
-                                         const std::string& port) {
-        beast::error_code ec;
-        auto address = asio::ip::make_address(host, ec);
-        if (!ec) {
-            unsigned short p = static_cast<unsigned short>(std::stoul(port));
-            auto [cec] = co_await stream.async_connect(tcp::endpoint{address, p}, use_tuple);
-            co_return cec;
-        }
-        tcp::resolver resolver(executor);
-        auto [rec, results] = co_await resolver.async_resolve(host, port, use_tuple);
-        if (rec) co_return rec;
-        auto [cec, endpoint] = co_await stream.async_connect(results, use_tuple);
-        co_return cec;
-    }
+/// A keep-alive connection with the buffer its answers are read into: both live
+/// as long as the connection, so a pooled exchange allocates nothing for them.
+struct Connection {
+    explicit Connection(const asio::any_io_executor& executor) : socket(executor) {}
+    tcp::socket socket;
+    std::array<char, 2048> buffer;
 };
 
+/// One host:port and its idle connections (LIFO: the warmest first).
+struct Origin {
+    std::string host;
+    std::string port;
+    std::string host_line;  // "Host: ...\r\n", as send() has always written it
+    std::vector<std::unique_ptr<Connection>> idle;
+};
+
+class Watchdog;
+
+/// An exchange in flight as the watchdog sees it. Lives in the exchange's
+/// coroutine frame and unlinks itself on every way out, including the frame's
+/// destruction after the client (an io_context destroyed with the call pending).
+struct Flight {
+    Flight(Watchdog& watchdog, Clock::time_point deadline);
+    ~Flight();
+    Flight(const Flight&) = delete;
+    Flight& operator=(const Flight&) = delete;
+
+    Clock::time_point deadline;
+    Watchdog* watchdog;
+    tcp::socket* socket = nullptr;      // closed when the deadline passes
+    tcp::resolver* resolver = nullptr;  // cancelled when the deadline passes
+    bool expired = false;
+    Flight* prev = nullptr;
+    Flight* next = nullptr;
+};
+
+/// The deadlines of all exchanges in flight under one timer, armed for the
+/// earliest. Beast's tcp_stream arms and cancels a timer for every read and
+/// write instead. The timer is cancelled when nothing is in flight, so it never
+/// keeps an io_context's run() from returning.
+class Watchdog {
+  public:
+    explicit Watchdog(asio::any_io_executor executor)
+        : timer_(std::move(executor)), alive_(std::make_shared<Watchdog*>(this)) {}
+    ~Watchdog() {
+        for (Flight* f = head_; f != nullptr; f = f->next) f->watchdog = nullptr;
+    }
+    Watchdog(const Watchdog&) = delete;
+    Watchdog& operator=(const Watchdog&) = delete;
+
+    void add(Flight& f) {
+        f.next = head_;
+        if (head_ != nullptr) head_->prev = &f;
+        head_ = &f;
+        if (!armed_ || f.deadline < *armed_) arm(f.deadline);
+    }
+
+    void remove(Flight& f) {
+        (f.prev != nullptr ? f.prev->next : head_) = f.next;
+        if (f.next != nullptr) f.next->prev = f.prev;
+        f.prev = f.next = nullptr;
+        if (head_ == nullptr && armed_) {
+            armed_.reset();
+            timer_.cancel();
+        }
+    }
+
+  private:
+    void arm(Clock::time_point when) {
+        armed_ = when;
+        timer_.expires_at(when);
+        // A weak reference: a wait completed just before the client went away
+        // must not touch it.
+        timer_.async_wait([alive = std::weak_ptr<Watchdog*>(alive_)](beast::error_code ec) {
+            auto self = alive.lock();
+            if (!ec && self) (*self)->expire();
+        });
+    }
+
+    /// Ends every exchange past its deadline; re-arms for the next one.
+    void expire() {
+        armed_.reset();
+        const auto now = Clock::now();
+        std::optional<Clock::time_point> next;
+        for (Flight* f = head_; f != nullptr; f = f->next) {
+            if (f->expired) continue;
+            if (f->deadline > now) {
+                if (!next || f->deadline < *next) next = f->deadline;
+                continue;
+            }
+            f->expired = true;
+            beast::error_code ignored;
+            if (f->socket != nullptr) f->socket->close(ignored);
+            if (f->resolver != nullptr) f->resolver->cancel();
+        }
+        if (next) arm(*next);
+    }
+
+    asio::steady_timer timer_;
+    std::shared_ptr<Watchdog*> alive_;
+    std::optional<Clock::time_point> armed_;  // the pending wait's expiry
+    Flight* head_ = nullptr;
+};
+
+Flight::Flight(Watchdog& w, Clock::time_point d) : deadline(d), watchdog(&w) {
+    w.add(*this);
+}
+
+Flight::~Flight() {
+    if (watchdog != nullptr) watchdog->remove(*this);
+}
+
+/// The bytes of one request: the caller's head, the Host line, the
+/// Content-Length line and empty line, the body. Empty parts cost nothing.
+using Message = std::array<asio::const_buffer, 4>;
+
+}  // namespace
+
+struct HttpClient::Impl {
+    Impl(asio::any_io_executor e, ClientOptions o)
+        : executor(std::move(e)), options(o), watchdog(executor) {}
+
+    asio::any_io_executor executor;
+    ClientOptions options;
+    Watchdog watchdog;
+    std::vector<std::unique_ptr<Origin>> origins;  // few: one per service
+
+    Origin& origin(const std::string& host, const std::string& port);
+    std::unique_ptr<Connection> take_idle(Origin& origin);
+    void give_back(Origin& origin, std::unique_ptr<Connection> connection);
+    Awaitable<beast::error_code> connect(Origin& origin, Connection& connection, Flight& flight);
+    Awaitable<beast::error_code> exchange(Origin& origin, const Message& message,
+                                          http::basic_parser<false>& parser,
+                                          std::chrono::milliseconds timeout);
+};
+
+Origin& HttpClient::Impl::origin(const std::string& host, const std::string& port) {
+    for (auto& o : origins)
+        if (o->host == host && o->port == port) return *o;
+    auto& o = *origins.emplace_back(std::make_unique<Origin>());
+    o.host = host;
+    o.port = port;
+    o.host_line = "Host: " + (port == "80" ? host : host + ':' + port) + "\r\n";
+    return o;
+}
+
+std::unique_ptr<Connection> HttpClient::Impl::take_idle(Origin& origin) {
+    if (origin.idle.empty()) return nullptr;
+    auto connection = std::move(origin.idle.back());
+    origin.idle.pop_back();
+    return connection;
+}
+
+void HttpClient::Impl::give_back(Origin& origin, std::unique_ptr<Connection> connection) {
+    if (origin.idle.size() < options.max_idle_connections)
+        origin.idle.push_back(std::move(connection));
+}
+
+Awaitable<beast::error_code> HttpClient::Impl::connect(Origin& origin, Connection& connection,
+                                                       Flight& flight) {
+    auto& socket = connection.socket;
+    beast::error_code ec;
+    auto address = asio::ip::make_address(origin.host, ec);
+    if (!ec) {
+        unsigned short port = static_cast<unsigned short>(std::stoul(origin.port));
+        tcp::endpoint endpoint{address, port};
+        auto [cec] = co_await socket.async_connect(endpoint, use_tuple);
+        ec = cec;
+    } else {
+        tcp::resolver resolver(executor);
+        flight.resolver = &resolver;
+        auto [rec, results] = co_await resolver.async_resolve(origin.host, origin.port, use_tuple);
+        flight.resolver = nullptr;
+        if (rec) co_return rec;
+        auto [cec, endpoint] = co_await asio::async_connect(socket, results, use_tuple);
+        ec = cec;
+    }
+    if (ec) co_return ec;
+    socket.set_option(tcp::no_delay(true), ec);
+    // Non-blocking for the synchronous write: it must never wait for the peer.
+    if (!ec) socket.non_blocking(true, ec);
+    co_return ec;
+}
+
+Awaitable<beast::error_code> HttpClient::Impl::exchange(Origin& origin, const Message& message,
+                                                        http::basic_parser<false>& parser,
+                                                        std::chrono::milliseconds timeout) {
+    Flight flight(watchdog, Clock::now() + timeout);
+    parser.body_limit(options.max_body_bytes);
+    parser.eager(true);
+    const std::size_t size = asio::buffer_size(message);
+    for (int attempt = 0;; ++attempt) {
+        auto connection = attempt == 0 ? take_idle(origin) : nullptr;
+        const bool reused = connection != nullptr;
+        if (!connection) connection = std::make_unique<Connection>(executor);
+        flight.socket = &connection->socket;
+        beast::error_code ec;
+        if (!reused) ec = co_await connect(origin, *connection, flight);
+
+        // Synchronous first: an idle connection's send buffer takes a whole request,
+        // which saves the completion an async write posts.
+        std::size_t written = 0;
+        if (!ec) written = connection->socket.write_some(message, ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) ec = {};
+        if (!ec && written < size) {
+            beast::buffers_suffix<Message> rest(message);
+            rest.consume(written);
+            auto [wec, wn] = co_await asio::async_write(connection->socket, rest, use_tuple);
+            ec = wec;
+        }
+        // The answer, read into the connection's buffer (one segment, usually).
+        std::size_t leftover = 0;
+        std::string pending;
+        while (!ec && !parser.is_done()) {
+            auto [rec, n] = co_await connection->socket.async_read_some(
+                asio::buffer(connection->buffer), use_tuple);
+            const std::string_view bytes(connection->buffer.data(), n);
+            ec = rec ? end_of_answer(parser, rec) : feed(parser, bytes, pending, leftover);
+        }
+        flight.socket = nullptr;
+        if (flight.expired) co_return beast::error::timeout;
+        if (ec) {
+            // Nothing of an answer arrived on a connection the server had closed meanwhile.
+            if (reused && !parser.got_some() && is_stale_connection(ec)) continue;
+            co_return ec;
+        }
+        if (parser.keep_alive() && leftover == 0) give_back(origin, std::move(connection));
+        co_return ec;
+    }
+}
+
 HttpClient::HttpClient(asio::any_io_executor executor, ClientOptions options)
-    : impl_(std::make_unique<Impl>(Impl{std::move(executor), options, {}})) {}
+    : impl_(std::make_unique<Impl>(std::move(executor), options)) {}
 
 HttpClient::~HttpClient() = default;
 
 std::size_t HttpClient::idle_connections() const noexcept {
     std::size_t n = 0;
-    for (auto& [key, pool] : impl_->idle) n += pool.size();
+    for (const auto& origin : impl_->origins) n += origin->idle.size();
     return n;
 }
 
 Awaitable<ClientResult> HttpClient::send(const std::string& host, const std::string& port,
                                          Request request, std::chrono::milliseconds timeout) {
-    auto& im = *impl_;
-    const std::string key = host + ':' + port;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    request.set(http::field::host, port == "80" ? host : key);
+    auto& origin = impl_->origin(host, port);
+    request.set(http::field::host, port == "80" ? host : host + ':' + port);
+    // A string body's size is always known: this sets Content-Length (or
+    // removes chunked), so the header below frames the message completely.
     request.prepare_payload();
-    // Serialised once: a retry on a fresh connection sends the same bytes.
-    const std::string head = request.chunked() ? std::string() : serialize_header(request);
+    const std::string head = serialize_header(request);
+    const Message message{asio::buffer(head), asio::const_buffer(), asio::const_buffer(),
+                          asio::buffer(request.body())};
+    http::response_parser<http::string_body> parser;
+    auto ec = co_await impl_->exchange(origin, message, parser, timeout);
+    if (ec) co_return ClientResult{ec, {}};
+    co_return ClientResult{{}, parser.release()};
+}
 
-    for (int attempt = 0;; ++attempt) {
-        auto stream = attempt == 0 ? im.take_idle(key) : nullptr;
-        const bool reused = stream != nullptr;
-        if (!stream) {
-            stream = std::make_unique<beast::tcp_stream>(im.executor);
-            stream->expires_at(deadline);
-            if (auto ec = co_await im.connect(*stream, host, port)) co_return ClientResult{ec, {}};
-            stream->socket().set_option(tcp::no_delay(true));
-        }
-        stream->expires_at(deadline);
-        beast::error_code wec;
-        if (head.empty()) {
-            auto [ec, n] = co_await http::async_write(*stream, request, use_tuple);
-            wec = ec;
-        } else {
-            std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(request.body())};
-            auto [ec, n] = co_await asio::async_write(*stream, message, use_tuple);
-            wec = ec;
-        }
-        if (wec) {
-            if (reused && is_stale_connection(wec)) continue;
-            co_return ClientResult{wec, {}};
-        }
-        beast::flat_buffer buffer;
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(im.options.max_body_bytes);
-        auto [rec, rn] = co_await http::async_read(*stream, buffer, parser, use_tuple);
-        if (rec) {
-            if (reused && !parser.got_some() && is_stale_connection(rec)) continue;
-            co_return ClientResult{rec, {}};
-        }
-        Response response = parser.release();
-        if (response.keep_alive() && buffer.size() == 0) {
-            stream->expires_never();
-            im.give_back(key, std::move(stream));
-        }
-        co_return ClientResult{{}, std::move(response)};
-    }
+Awaitable<RawResult> HttpClient::send_raw(const std::string& host, const std::string& port,
+                                          RawRequest request, std::chrono::milliseconds timeout) {
+    auto& origin = impl_->origin(host, port);
+    std::array<char, 48> tail_bytes;
+    const auto tail = header_tail(request.method, request.body.size(), tail_bytes);
+    const Message message{asio::buffer(request.head), asio::buffer(origin.host_line),
+                          asio::buffer(tail), asio::buffer(request.body)};
+    AnswerParser parser;
+    auto ec = co_await impl_->exchange(origin, message, parser, timeout);
+    if (ec) co_return RawResult{ec, 0, {}};
+    co_return RawResult{{}, parser.status(), std::move(parser.body())};
 }
 
 }  // namespace skill::net

@@ -2,6 +2,7 @@
 // The persistence client's HTTP side (protocol.md §5): the wire transport and
 // the circuit breaker it shares across I/O threads. Internal: wired by the
 // composition root, not part of the skill umbrella header.
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <skill/net/http_client.hpp>
 #include <skill/persistence.hpp>
 #include <string>
+#include <string_view>
 
 namespace skill {
 
@@ -80,12 +82,23 @@ class HttpPersistenceTransport final : public PersistenceTransport {
     Task<boost::json::value> call(Call call) override;
 
   private:
-    Task<boost::json::value> exchange(const Call& call, int& http_status);
+    /// The answer (or the failure) of one exchange → the call's value or its
+    /// PersistenceError; tells the breaker.
+    boost::json::value settle(Operation op, const boost::system::error_code& failed,
+                              int http_status, std::string_view body);
+    /// The request as bytes for HttpClient::send_raw (head, then body, in `wire`):
+    /// what make_request() and HttpClient::send() put on the wire, without a Beast
+    /// message. False when only Beast's field rules give those bytes (odd trace headers).
+    bool serialize_request(const Call& call, std::string& wire, net::RawRequest& raw) const;
+    std::string request_line_text(Operation op, bool replace) const;
+    /// The Beast path: make_request() sent with HttpClient::send (odd trace headers).
+    Task<net::RawResult> send_with_beast(const Call& call);
     net::Request make_request(const Call& call) const;
     void report(const Call& call, int http_status, const PersistenceError* failure,
                 std::chrono::steady_clock::time_point started) const;
 
     net::Url url_;
+    std::array<std::string, 5> request_lines_;  // "GET /v1/.../entry/data HTTP/1.1\r\n", ...
     std::chrono::milliseconds timeout_;
     PersistenceObserver observer_;
     net::HttpClient& client_;
