@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -21,11 +22,20 @@ Database& configured(Database& db) {
     return db;
 }
 
-boost::json::object parse_stored(std::string_view text) {
+boost::json::object parse_stored(std::string_view text, boost::json::storage_ptr storage) {
     boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(text, ec);
+    boost::json::value v = boost::json::parse(text, ec, std::move(storage));
     if (ec || !v.is_object()) throw StoreError("stored data is not a JSON object");
     return std::move(v.as_object());
+}
+
+/// Stored text as the answer carries it: parsed (it must be a JSON object) and
+/// serialised again, in a stack arena. The stub writes that form already, but
+/// a row may have been edited by hand.
+std::string canonical(std::string_view text) {
+    unsigned char arena[2048];
+    boost::json::monotonic_resource resource(arena, sizeof arena);
+    return boost::json::serialize(parse_stored(text, &resource));
 }
 
 }  // namespace
@@ -33,20 +43,22 @@ boost::json::object parse_stored(std::string_view text) {
 EntryTable::EntryTable(const std::string& path)
     : db_(path),
       select_(configured(db_), "SELECT id, data FROM entries WHERE user = ?1 AND skill = ?2"),
+      select_id_(db_, "SELECT id FROM entries WHERE user = ?1 AND skill = ?2"),
       select_all_(db_, "SELECT skill, data FROM entries WHERE user = ?1 ORDER BY skill"),
-      upsert_(db_,
-              "INSERT INTO entries(user, skill, data) VALUES(?1, ?2, ?3) "
-              "ON CONFLICT(user, skill) DO UPDATE SET data = excluded.data RETURNING id"),
+      // Not one upsert with RETURNING id: SQLite runs RETURNING through an
+      // ephemeral table, which cost more than the whole rest of a set.
+      update_(db_, "UPDATE entries SET data = ?2 WHERE id = ?1"),
+      insert_(db_, "INSERT INTO entries(user, skill, data) VALUES(?1, ?2, ?3)"),
       delete_(db_, "DELETE FROM entries WHERE user = ?1 AND skill = ?2") {}
 
-StoreResult EntryTable::apply(const Operation& op) {
+StoreResult EntryTable::apply(Operation& op) {
     switch (op.kind) {
         case Operation::Kind::get:
             return get(op);
         case Operation::Kind::get_all:
             return get_all(op);
         case Operation::Kind::set:
-            return set(op, op.data);
+            return set(op);
         case Operation::Kind::merge:
             return merge(op);
         case Operation::Kind::remove:
@@ -63,44 +75,84 @@ StoreResult EntryTable::get(const Operation& op) {
     if (q->step()) {
         r.found = true;
         r.id = q->integer(0);
-        r.data = parse_stored(q->text(1));
+        r.data = canonical(q->text(1));
     }
     return r;
 }
 
 StoreResult EntryTable::get_all(const Operation& op) {
-    Query q(select_all_);
-    q->bind(1, op.user);
-    StoreResult r;
-    while (q->step()) {
-        r.data[q->text(0)] = parse_stored(q->text(1));
+    boost::json::monotonic_resource resource;
+    boost::json::object all(&resource);
+    {
+        Query q(select_all_);
+        q->bind(1, op.user);
+        while (q->step()) all[q->text(0)] = parse_stored(q->text(1), &resource);
     }
-    r.found = !r.data.empty();
+    StoreResult r;
+    r.found = !all.empty();
+    r.data = boost::json::serialize(all);
     return r;
 }
 
-StoreResult EntryTable::set(const Operation& op, boost::json::object data) {
-    Query q(upsert_);
-    q->bind(1, op.user);
-    q->bind(2, op.skill);
-    q->bind(3, boost::json::serialize(data));
-    if (!q->step()) throw StoreError("upsert returned no id");
+StoreResult EntryTable::set(Operation& op) {
+    if (op.json.empty()) op.json = boost::json::serialize(op.data);
     StoreResult r;
     r.found = true;
-    r.id = q->integer(0);
-    r.data = std::move(data);
+    r.id = store(op, find_id(op), op.json);
+    r.data = std::move(op.json);
     return r;
 }
 
-StoreResult EntryTable::merge(const Operation& op) {
+StoreResult EntryTable::merge(Operation& op) {
     // Read-modify-write is atomic: the caller runs it inside its transaction
     // on the only connection that writes.
-    StoreResult current = get(op);
-    boost::json::object merged = std::move(current.data);
-    for (const auto& [key, value] : op.data) {
-        if (!merged.contains(key)) merged[key] = value;
+    boost::json::monotonic_resource resource;
+    boost::json::object merged(&resource);
+    std::optional<std::int64_t> id;
+    {
+        Query q(select_);
+        q->bind(1, op.user);
+        q->bind(2, op.skill);
+        if (q->step()) {
+            id = q->integer(0);
+            merged = parse_stored(q->text(1), &resource);
+        }
     }
-    return set(op, std::move(merged));
+    for (const auto& [key, value] : op.data) merged.emplace(key, value);  // keeps stored keys
+    op.json = boost::json::serialize(merged);
+    StoreResult r;
+    r.found = true;
+    r.id = store(op, id, op.json);
+    r.data = std::move(op.json);
+    return r;
+}
+
+std::optional<std::int64_t> EntryTable::find_id(const Operation& op) {
+    Query q(select_id_);
+    q->bind(1, op.user);
+    q->bind(2, op.skill);
+    if (!q->step()) return std::nullopt;
+    return q->integer(0);
+}
+
+/// Writes `json` as the data of (user, skill): into entry `id`, or a new entry.
+/// Within the caller's write transaction nothing can come between the lookup
+/// of `id` and this write. Returns the entry's id.
+std::int64_t EntryTable::store(const Operation& op, std::optional<std::int64_t> id,
+                               std::string_view json) {
+    if (id) {
+        Query q(update_);
+        q->bind(1, *id);
+        q->bind(2, json);
+        q->step();
+        return *id;
+    }
+    Query q(insert_);
+    q->bind(1, op.user);
+    q->bind(2, op.skill);
+    q->bind(3, json);
+    q->step();
+    return db_.last_insert_rowid();
 }
 
 StoreResult EntryTable::remove(const Operation& op) {

@@ -1,7 +1,10 @@
 #pragma once
 // The SQL of the `entries` table: one row per (user, skill), data as JSON
 // text. Runs on the store's DB thread only; transactions are the caller's.
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "sqlite.hpp"
 #include "store.hpp"
@@ -17,20 +20,30 @@ class EntryTable {
     Database& db() noexcept { return db_; }
 
     /// Run one operation inside the caller's transaction. Throws SqliteError
-    /// or StoreError (e.g. stored text that is not a JSON object).
-    StoreResult apply(const Operation& op);
+    /// or StoreError (e.g. stored text that is not a JSON object). A set's
+    /// serialised data moves into the result.
+    ///
+    /// Every operation runs at most ONE writing statement, as its last step
+    /// (nothing after it can throw): a failed operation has then changed nothing
+    /// once SQLite has undone the failed statement, so the store needs no
+    /// savepoint per operation. An operation with two writes would need one.
+    StoreResult apply(Operation& op);
 
   private:
     StoreResult get(const Operation& op);
     StoreResult get_all(const Operation& op);
-    StoreResult set(const Operation& op, boost::json::object data);
-    StoreResult merge(const Operation& op);
+    StoreResult set(Operation& op);
+    StoreResult merge(Operation& op);
     StoreResult remove(const Operation& op);
+    std::optional<std::int64_t> find_id(const Operation& op);
+    std::int64_t store(const Operation& op, std::optional<std::int64_t> id, std::string_view json);
 
     Database db_;
     Statement select_;
+    Statement select_id_;
     Statement select_all_;
-    Statement upsert_;
+    Statement update_;
+    Statement insert_;
     Statement delete_;
 };
 

@@ -52,7 +52,20 @@ std::optional<std::string> string_claim(const boost::json::object& claims, std::
 }
 
 JwtOutcome refuse(std::string reason) {
-    return JwtOutcome{std::nullopt, std::move(reason)};
+    return JwtOutcome{std::nullopt, std::move(reason), std::nullopt};
+}
+
+/// `exp` as a number, when the claims carry one.
+std::optional<double> expiry(const boost::json::object& claims) {
+    const auto* exp = claims.if_contains("exp");
+    if (!exp || !exp->is_number()) return std::nullopt;
+    return exp->to_number<double>();
+}
+
+std::int64_t seconds_now() {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    return now.count();
 }
 
 /// HS256 signature and `exp`; empty string when both are fine.
@@ -123,9 +136,7 @@ std::optional<std::string> base64url_decode(std::string_view text) {
 JwtVerifier::JwtVerifier(std::optional<std::string> secret) : secret_(std::move(secret)) {}
 
 JwtOutcome JwtVerifier::verify(std::string_view token) const {
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-        std::chrono::system_clock::now().time_since_epoch());
-    return verify(token, now.count());
+    return verify(token, seconds_now());
 }
 
 JwtOutcome JwtVerifier::verify(std::string_view token, std::int64_t now) const {
@@ -142,7 +153,44 @@ JwtOutcome JwtVerifier::verify(std::string_view token, std::int64_t now) const {
     auto user = string_claim(*claims, "sub");
     auto skill = string_claim(*claims, "skill_id");
     if (!user || !skill) return refuse("token lacks sub or skill_id claim");
-    return JwtOutcome{Identity{std::move(*user), std::move(*skill)}, {}};
+    std::optional<double> expires;
+    if (secret_) expires = expiry(*claims);
+    return JwtOutcome{Identity{std::move(*user), std::move(*skill)}, {}, expires};
+}
+
+JwtOutcome TokenCache::verify(const JwtVerifier& verifier, std::string_view token) {
+    return verify(verifier, token, seconds_now());
+}
+
+JwtOutcome TokenCache::verify(const JwtVerifier& verifier, std::string_view token,
+                              std::int64_t now) {
+    // Entries are found by a hash of the signed part only, so where a token
+    // lands says nothing about its signature; the whole token is then compared
+    // in constant time, as check_signed() compares signatures.
+    const std::size_t tag = std::hash<std::string_view>{}(token.substr(0, token.rfind('.')));
+    Entry* set = &entries_[tag % sets * ways];
+    for (std::size_t way = 0; way < ways; ++way) {
+        const Entry& entry = set[way];
+        if (entry.tag != tag || entry.token.empty() || !constant_time_equal(entry.token, token))
+            continue;
+        // Only the clock can make a verified token invalid: check_signed()'s last test.
+        if (entry.expires && *entry.expires <= static_cast<double>(now))
+            return refuse("token expired");
+        return JwtOutcome{entry.identity, {}, entry.expires};
+    }
+    JwtOutcome outcome = verifier.verify(token, now);
+    if (!outcome) return outcome;
+    Entry* slot = nullptr;
+    for (std::size_t way = 0; way < ways && slot == nullptr; ++way)
+        if (set[way].token.empty()) slot = &set[way];
+    if (slot == nullptr) slot = &set[next_victim_[tag % sets]++ % ways];  // round robin
+    *slot = Entry{tag, std::string(token), *outcome.identity, outcome.expires};
+    return outcome;
+}
+
+void TokenCache::clear() {
+    for (auto& entry : entries_) entry = Entry{};
+    next_victim_.fill(0);
 }
 
 std::optional<std::string_view> bearer_token(std::string_view authorization) {

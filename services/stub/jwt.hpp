@@ -3,6 +3,7 @@
 // and whose `skill_id` claim names the skill. Without a secret the claims are
 // read unverified (local development); with one, HS256 signatures and `exp`
 // are checked.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@ struct Identity {
 struct JwtOutcome {
     std::optional<Identity> identity;
     std::string reason;
+    std::optional<double> expires;  // secret mode: the `exp` claim that was checked
     explicit operator bool() const noexcept { return identity.has_value(); }
 };
 
@@ -39,6 +41,33 @@ class JwtVerifier {
 
   private:
     std::optional<std::string> secret_;
+};
+
+/// Tokens one thread verified lately, with their identities: a token seen again
+/// costs a hash and a constant-time comparison instead of an HMAC and two JSON
+/// parses. Only tokens verify() accepted are held; `exp` is checked again at
+/// every use. Bounded: `sets` x `ways` entries, a newer token evicts an older one
+/// of its set. Not thread-safe: one per thread.
+class TokenCache {
+  public:
+    /// verifier.verify(token, now), answered from the cache when it can be.
+    JwtOutcome verify(const JwtVerifier& verifier, std::string_view token, std::int64_t now);
+    /// Same, with the current time.
+    JwtOutcome verify(const JwtVerifier& verifier, std::string_view token);
+    void clear();
+
+    static constexpr std::size_t sets = 64;
+    static constexpr std::size_t ways = 4;
+
+  private:
+    struct Entry {
+        std::size_t tag = 0;  // hash of the token's signed part
+        std::string token;    // empty: unused
+        Identity identity;
+        std::optional<double> expires;
+    };
+    std::array<Entry, sets * ways> entries_;
+    std::array<unsigned char, sets> next_victim_{};
 };
 
 /// The token of an `Authorization: Bearer <token>` header value (scheme case-insensitive).

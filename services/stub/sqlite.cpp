@@ -9,9 +9,18 @@ namespace {
     throw SqliteError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
 
+/// Process-wide SQLite settings, applied before the library initialises (later
+/// they would be refused with SQLITE_MISUSE, which is harmless). Without memory
+/// statistics, each of SQLite's allocations skips a global mutex.
+void configure_library() {
+    static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)configured;
+}
+
 }  // namespace
 
 Database::Database(const std::string& path) {
+    configure_library();
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
         const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -37,6 +46,14 @@ void Database::exec(const std::string& sql) {
     }
 }
 
+bool Database::in_transaction() const noexcept {
+    return sqlite3_get_autocommit(db_) == 0;
+}
+
+std::int64_t Database::last_insert_rowid() const noexcept {
+    return sqlite3_last_insert_rowid(db_);
+}
+
 Statement::Statement(Database& db, std::string_view sql) : db_(db) {
     if (sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),
                            SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
@@ -55,9 +72,13 @@ void Statement::reset() noexcept {
 
 void Statement::bind(int index, std::string_view text) {
     if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                          SQLITE_TRANSIENT) != SQLITE_OK) {
+                          SQLITE_STATIC) != SQLITE_OK) {
         fail(db_.handle(), "bind");
     }
+}
+
+void Statement::bind(int index, std::int64_t value) {
+    if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) fail(db_.handle(), "bind");
 }
 
 bool Statement::step() {
@@ -65,6 +86,12 @@ bool Statement::step() {
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
     fail(db_.handle(), "step");
+}
+
+void Statement::run() {
+    Query q(*this);
+    while (step()) {
+    }
 }
 
 std::string_view Statement::text(int column) const {

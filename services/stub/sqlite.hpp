@@ -25,6 +25,10 @@ class Database {
 
     void exec(const std::string& sql);
     sqlite3* handle() const noexcept { return db_; }
+    /// Whether a transaction is open (SQLite may roll one back by itself on an error).
+    bool in_transaction() const noexcept;
+    /// The rowid of the last successful INSERT on this connection.
+    std::int64_t last_insert_rowid() const noexcept;
 
   private:
     sqlite3* db_ = nullptr;
@@ -37,11 +41,16 @@ class Statement {
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
 
-    /// Reset and clear bindings: call before each use (see Query).
+    /// Reset and clear bindings (see Query).
     void reset() noexcept;
+    /// Binds without a copy: `text` must stay valid until the statement is reset
+    /// (Query's end); every use binds all of its parameters again.
     void bind(int index, std::string_view text);
+    void bind(int index, std::int64_t value);
     /// true: a row is ready; false: done. Throws SqliteError.
     bool step();
+    /// Steps a statement that returns no rows (BEGIN, COMMIT, ...) and resets it.
+    void run();
     std::string_view text(int column) const;
     std::int64_t integer(int column) const;
 
@@ -50,11 +59,12 @@ class Statement {
     sqlite3_stmt* stmt_ = nullptr;
 };
 
-/// One use of a prepared statement: resets it on entry and on exit, so no
-/// statement stays active (holding a read) past the operation that used it.
+/// One use of a prepared statement: resets it on exit, so no statement stays
+/// active (holding a read) past the operation that used it, and every use
+/// starts from a reset statement (all uses go through a Query).
 class Query {
   public:
-    explicit Query(Statement& s) noexcept : s_(s) { s_.reset(); }
+    explicit Query(Statement& s) noexcept : s_(s) {}
     ~Query() { s_.reset(); }
     Query(const Query&) = delete;
     Query& operator=(const Query&) = delete;

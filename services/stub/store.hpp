@@ -8,12 +8,12 @@
 #include <boost/json/object.hpp>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace skill::stub {
 
@@ -27,10 +27,17 @@ struct Operation {
         merge,    // add the top-level keys of `data` the entry lacks; keep the others
         remove,   // delete the entry (no error when there is none)
     };
+    Operation() = default;
+    Operation(Kind k, std::string u, std::string s, boost::json::object d = {})
+        : kind(k), user(std::move(u)), skill(std::move(s)), data(std::move(d)) {}
+
     Kind kind = Kind::get;
     std::string user;
     std::string skill;
-    boost::json::object data;  // set / merge only
+    boost::json::object data;  // merge: the keys to add; set: the data unless `json` holds it
+    // set: `data` serialised. submit() fills it on the caller's thread when empty,
+    // so the DB thread (the one that cannot scale) does no JSON work for a set.
+    std::string json;
 };
 
 struct StoreResult {
@@ -38,7 +45,9 @@ struct StoreResult {
     std::string error;    // for the log, never sent to a client
     bool found = false;   // get: an entry existed; remove: a row was deleted
     std::int64_t id = 0;  // get / set / merge: the entry's id
-    boost::json::object data;  // get / set / merge: the entry's data now; get_all: skill -> data
+    // get / set / merge: the entry's data now; get_all: {"<skill>": {...}, ...}. A JSON
+    // object serialised as boost::json::serialize writes it: what the answer carries.
+    std::string data;
 };
 
 class StoreError : public std::runtime_error {
@@ -66,17 +75,21 @@ class Store {
     /// Transactions committed so far (one per batch).
     std::uint64_t commits() const;
 
-    /// A queued operation with its type-erased completion handler.
-    struct Waiter;
+    /// A queued operation, its result and the coroutine waiting for it.
     struct Pending;
-    using Batch = std::deque<std::unique_ptr<Pending>>;
+    using Batch = std::vector<std::unique_ptr<Pending>>;
+    /// BEGIN and COMMIT statements, prepared once.
+    struct Transaction;
 
   private:
     void enqueue(std::unique_ptr<Pending> pending);
     void run();
     void execute(Batch& batch);
+    /// Hands each result to its coroutine: one post per I/O thread, not one per operation.
+    static void complete(Batch& batch);
 
     std::unique_ptr<EntryTable> table_;  // used by the DB thread only
+    std::unique_ptr<Transaction> tx_;    // used by the DB thread only
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     Batch queue_;

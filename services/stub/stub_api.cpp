@@ -1,7 +1,10 @@
 #include "stub_api.hpp"
 
+#include <atomic>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <memory>
 #include <optional>
 #include <skill/log.hpp>
 
@@ -41,12 +44,41 @@ std::string_view error_code(http::status status) {
     }
 }
 
+/// A JSON answer without Content-Length: the server sets it (prepare_payload) on
+/// every answer it writes, and each time costs a field allocation.
+Response json_answer(const Request& req, http::status status, std::string body) {
+    Response res{status, req.version()};
+    res.set(http::field::content_type, "application/json");
+    res.keep_alive(req.keep_alive());
+    res.body() = std::move(body);
+    return res;
+}
+
 Response error(const Request& req, http::status status, std::string_view detail) {
-    return net::json_response(req, status, error_body(status, detail));
+    return json_answer(req, status, error_body(status, detail));
 }
 
 Response ok(const Request& req, const boost::json::value& body) {
-    return net::json_response(req, http::status::ok, boost::json::serialize(body));
+    return json_answer(req, http::status::ok, boost::json::serialize(body));
+}
+
+/// An answer whose body the store has already serialised.
+Response ok(const Request& req, std::string body) {
+    return json_answer(req, http::status::ok, std::move(body));
+}
+
+/// {"id":"<id>","data":<data>}: what serialising that object gives, without
+/// parsing `data` again.
+std::string stored_answer(std::int64_t id, std::string_view data) {
+    const std::string number = std::to_string(id);
+    std::string body;
+    body.reserve(data.size() + number.size() + 20);
+    body += R"({"id":")";
+    body += number;
+    body += R"(","data":)";
+    body += data;
+    body += '}';
+    return body;
 }
 
 Response not_allowed(const Request& req, std::string_view allow) {
@@ -97,24 +129,43 @@ std::optional<bool> replace_flag(std::string_view query) {
     return replace;
 }
 
-/// The `data` object of a POST body, or the 400 detail explaining why there is none.
-struct ParsedBody {
-    std::optional<boost::json::object> data;
-    std::string_view problem;
-};
-
-ParsedBody parse_body(std::string_view body) {
+/// Reads a POST body {"data": {...}} into `op`: a set gets the data serialised
+/// (parsed into a stack arena, the DOM is gone at once), a merge the object the
+/// store merges. Returns the 400 detail when the body is not of that shape.
+std::string_view parse_body(std::string_view body, Operation& op) {
+    unsigned char arena[4096];
+    boost::json::monotonic_resource resource(arena, sizeof arena);
     boost::json::parse_options options;
     options.max_depth = max_data_depth + 1;
     boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(body, ec, {}, options);
-    if (ec == boost::json::error::too_deep) return {std::nullopt, "JSON nested deeper than 32"};
-    if (ec) return {std::nullopt, "body is not JSON"};
-    if (!v.is_object()) return {std::nullopt, "body is not a JSON object"};
-    auto* data = v.as_object().if_contains("data");
-    if (!data) return {std::nullopt, "body has no \"data\""};
-    if (!data->is_object()) return {std::nullopt, "\"data\" is not a JSON object"};
-    return {std::move(data->as_object()), {}};
+    boost::json::value v = boost::json::parse(body, ec, &resource, options);
+    if (ec == boost::json::error::too_deep) return "JSON nested deeper than 32";
+    if (ec) return "body is not JSON";
+    if (!v.is_object()) return "body is not a JSON object";
+    const auto* data = v.as_object().if_contains("data");
+    if (!data) return "body has no \"data\"";
+    if (!data->is_object()) return "\"data\" is not a JSON object";
+    if (op.kind == Operation::Kind::set) {
+        op.json = boost::json::serialize(*data);
+    } else {
+        op.data = boost::json::object(data->as_object(), boost::json::storage_ptr());
+    }
+    return {};
+}
+
+/// Ids of StubApi instances: a thread's token cache belongs to one API (one secret).
+std::atomic<std::uint64_t> next_api_id{1};
+
+/// This thread's token cache for API `id` (emptied when another API uses the thread).
+TokenCache& token_cache(std::uint64_t id) {
+    thread_local std::uint64_t owner = 0;
+    thread_local std::unique_ptr<TokenCache> cache;
+    if (owner != id || !cache) {
+        if (!cache) cache = std::make_unique<TokenCache>();
+        cache->clear();
+        owner = id;
+    }
+    return *cache;
 }
 
 }  // namespace
@@ -125,7 +176,13 @@ std::string error_body(http::status status, std::string_view detail) {
 }
 
 StubApi::StubApi(Store& store, JwtVerifier verifier)
-    : store_(store), verifier_(std::move(verifier)) {}
+    : store_(store), verifier_(std::move(verifier)), id_(next_api_id.fetch_add(1)) {}
+
+JwtOutcome StubApi::identify(const Request& req) const {
+    const auto token = bearer_token(req[http::field::authorization]);
+    if (!token) return JwtOutcome{{}, "no bearer token", {}};
+    return token_cache(id_).verify(verifier_, *token);
+}
 
 Awaitable<Response> StubApi::handle(Request& req) {
     const Target target = split_target(req.target());
@@ -144,8 +201,7 @@ Awaitable<Response> StubApi::handle(Request& req) {
     }
     if (!is_entry && method != http::verb::get) co_return not_allowed(req, "GET");
 
-    const auto token = bearer_token(req[http::field::authorization]);
-    const JwtOutcome who = token ? verifier_.verify(*token) : JwtOutcome{{}, "no bearer token"};
+    const JwtOutcome who = identify(req);
     if (!who) {
         // The reason names what is wrong with the token, never the token itself.
         Response res = error(req, http::status::unauthorized, who.reason);
@@ -163,22 +219,22 @@ Awaitable<Response> StubApi::entry(Request& req, const Identity& who) {
     if (req.method() == http::verb::post) co_return co_await store_data(req, who);
     const auto kind =
         req.method() == http::verb::delete_ ? Operation::Kind::remove : Operation::Kind::get_all;
-    Operation op{kind, who.user, who.skill, {}};
+    Operation op{kind, who.user, who.skill};
     co_return co_await run(req, std::move(op));
 }
 
 Awaitable<Response> StubApi::entry_data(Request& req, const Identity& who) {
-    Operation op{Operation::Kind::get, who.user, who.skill, {}};
+    Operation op{Operation::Kind::get, who.user, who.skill};
     co_return co_await run(req, std::move(op));
 }
 
 Awaitable<Response> StubApi::store_data(Request& req, const Identity& who) {
     const auto replace = replace_flag(split_target(req.target()).query);
     if (!replace) co_return error(req, http::status::bad_request, "replace must be true or false");
-    ParsedBody body = parse_body(req.body());
-    if (!body.data) co_return error(req, http::status::bad_request, body.problem);
     const auto kind = *replace ? Operation::Kind::set : Operation::Kind::merge;
-    Operation op{kind, who.user, who.skill, std::move(*body.data)};
+    Operation op{kind, who.user, who.skill};
+    const auto problem = parse_body(req.body(), op);
+    if (!problem.empty()) co_return error(req, http::status::bad_request, problem);
     co_return co_await run(req, std::move(op));
 }
 
@@ -192,17 +248,16 @@ Awaitable<Response> StubApi::run(Request& req, Operation op) {
     switch (kind) {
         case Operation::Kind::get:
             if (!r.found) co_return error(req, http::status::not_found, "no data");
-            co_return ok(req, r.data);
+            co_return ok(req, std::move(r.data));
         case Operation::Kind::get_all:
-            co_return ok(req, r.data);
+            co_return ok(req, std::move(r.data));
         case Operation::Kind::remove: {
             Response res{http::status::no_content, req.version()};
             res.keep_alive(req.keep_alive());
             co_return res;
         }
         default:
-            co_return ok(req, boost::json::object{{"id", std::to_string(r.id)},
-                                                  {"data", std::move(r.data)}});
+            co_return ok(req, stored_answer(r.id, r.data));
     }
 }
 

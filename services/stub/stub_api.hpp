@@ -1,6 +1,7 @@
 #pragma once
 // The persistence wire API (docs/persistence-stub.md): routes a request to a
 // store operation on behalf of the identity in its bearer token.
+#include <cstdint>
 #include <skill/net/http.hpp>
 #include <string>
 #include <string_view>
@@ -26,6 +27,7 @@ class StubApi {
     net::Awaitable<net::Response> handle(net::Request& req);
 
   private:
+    JwtOutcome identify(const net::Request& req) const;
     net::Awaitable<net::Response> entry(net::Request& req, const Identity& who);
     net::Awaitable<net::Response> entry_data(net::Request& req, const Identity& who);
     net::Awaitable<net::Response> store_data(net::Request& req, const Identity& who);
@@ -33,6 +35,7 @@ class StubApi {
 
     Store& store_;
     JwtVerifier verifier_;
+    std::uint64_t id_;  // tells this API's per-thread token caches from another's
 };
 
 }  // namespace skill::stub

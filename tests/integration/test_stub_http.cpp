@@ -11,8 +11,12 @@
 #include <skill/net/http_client.hpp>
 #include <string>
 
+#include <chrono>
+#include <thread>
+
 #include "temp_dir.hpp"
 #include "jwt.hpp"
+#include "sha256.hpp"
 #include "stub_server.hpp"
 #include "test_http.hpp"
 
@@ -178,6 +182,55 @@ TEST_CASE("with a secret, only correctly signed HS256 tokens pass", "[stub][http
                              base64url_encode(R"({"sub":"a","skill_id":"s"})") + ".";
     CHECK(c.request("GET", data, {}, auth(none)).status == 401);
     CHECK(c.request("GET", data, {}, auth(make_dev_token("a", "s", "s3cret"))).status == 200);
+}
+
+TEST_CASE("a token the stub has seen is checked again: forged signature, expiry",
+          "[stub][http]") {
+    StubOptions options;
+    options.jwt_secret = "s3cret";
+    RunningStub stub(options);
+    RawClient c(stub.port);
+    const auto exp = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count() +
+                     2;
+    const std::string input = base64url_encode(R"({"alg":"HS256"})") + "." +
+                              base64url_encode(R"({"sub":"a","skill_id":"s","exp":)" +
+                                               std::to_string(exp) + "}");
+    const std::string genuine =
+        input + "." + base64url_encode(digest_bytes(hmac_sha256("s3cret", input)));
+    std::string forged = genuine;
+    forged.back() = forged.back() == 'A' ? 'B' : 'A';
+
+    CHECK(c.request("POST", entry, R"({"data":{"k":1}})", auth(genuine)).status == 200);
+    CHECK(c.request("GET", data, {}, auth(genuine)).status == 200);  // now cached
+    const auto refused = c.request("GET", data, {}, auth(forged));
+    CHECK(refused.status == 401);
+    CHECK(body_of(refused).at("detail") == "signature mismatch");
+
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // past exp
+    const auto expired = c.request("GET", data, {}, auth(genuine));
+    CHECK(expired.status == 401);
+    CHECK(body_of(expired).at("detail") == "token expired");
+}
+
+TEST_CASE("answers carry the data as serialising its JSON object gives", "[stub][http]") {
+    RunningStub stub;
+    RawClient c(stub.port);
+    const std::string who = token("anna", "s");
+    const std::string sent = R"( { "b" : [ 1, 2.50, "\u0041" ], "a" : { } } )";
+    const json::value parsed = json::parse(sent);
+
+    auto r = c.request("POST", entry, R"({"data":)" + sent + "}", who);
+    REQUIRE(r.status == 200);
+    const auto id = body_of(r).at("id");
+    CHECK(r.body == json::serialize(json::object{{"id", id}, {"data", parsed}}));
+    r = c.request("POST", std::string(entry) + "?replace=false", R"({"data":{"c":1e2}})", who);
+    json::object merged = parsed.as_object();
+    merged["c"] = 1e2;
+    CHECK(r.body == json::serialize(json::object{{"id", id}, {"data", merged}}));
+    CHECK(c.request("GET", data, {}, who).body == json::serialize(merged));
+    CHECK(c.request("GET", entry, {}, who).body == json::serialize(json::object{{"s", merged}}));
 }
 
 TEST_CASE("bad request bodies and parameters get 400, and the server keeps serving",
