@@ -7,6 +7,7 @@
 // the only suspension is the wait for that answer. Deadlines are kept by one
 // watchdog timer per client instead of a timer per read and write.
 #include <skill/net/http_client.hpp>
+#include "header_text.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
@@ -50,18 +51,10 @@ std::string serialize_header(const Request& req) {
     out += req.method_string();
     out += ' ';
     out += req.target();
-    out += " HTTP/";
-    out += static_cast<char>('0' + version / 10 % 10);
-    out += '.';
-    out += static_cast<char>('0' + version % 10);
+    out += ' ';
+    detail::append_http_version(out, version);
     out += "\r\n";
-    for (const auto& field : req) {
-        out += field.name_string();
-        out += ": ";
-        out += field.value();
-        out += "\r\n";
-    }
-    out += "\r\n";
+    detail::append_fields(out, req.base());
     return out;
 }
 

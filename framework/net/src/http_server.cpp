@@ -1,5 +1,6 @@
 #include <skill/log.hpp>
 #include <skill/net/http_server.hpp>
+#include "header_text.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -56,10 +57,7 @@ std::string default_error_body(http::status status, std::string_view detail) {
 void serialize_header(const Response& res, std::string& out) {
     const unsigned version = res.version(), status = res.result_int();
     out.clear();
-    out += "HTTP/";
-    out += static_cast<char>('0' + version / 10 % 10);
-    out += '.';
-    out += static_cast<char>('0' + version % 10);
+    detail::append_http_version(out, version);
     out += ' ';
     out += static_cast<char>('0' + status / 100 % 10);
     out += static_cast<char>('0' + status / 10 % 10);
@@ -67,13 +65,7 @@ void serialize_header(const Response& res, std::string& out) {
     out += ' ';
     out += res.reason();
     out += "\r\n";
-    for (const auto& field : res) {
-        out += field.name_string();
-        out += ": ";
-        out += field.value();
-        out += "\r\n";
-    }
-    out += "\r\n";
+    detail::append_fields(out, res.base());
 }
 
 /// Parses a request whose header is already buffered, without an async operation:
