@@ -102,18 +102,17 @@ net::Awaitable<net::Response> Router::route(net::Request& req) const {
         else
             res = endpoint(req, path);
     } catch (...) {
-        record(req, 500, dispatcher_.intent_label(intent), started);  // the server answers 500
+        record(req, path, 500, dispatcher_.intent_label(intent), started);  // the server answers 500
         throw;
     }
-    record(req, static_cast<int>(res.result_int()), dispatcher_.intent_label(intent), started);
+    record(req, path, static_cast<int>(res.result_int()), dispatcher_.intent_label(intent),
+           started);
     co_return res;
 }
 
-void Router::record(const net::Request& req, int status, std::string_view intent,
-                    std::chrono::steady_clock::time_point started) const {
-    std::string_view path = req.target();
-    RequestLabels labels{method_label(req.method()), uri_label(path.substr(0, path.find('?'))),
-                         status, intent};
+void Router::record(const net::Request& req, std::string_view path, int status,
+                    std::string_view intent, std::chrono::steady_clock::time_point started) const {
+    RequestLabels labels{method_label(req.method()), uri_label(path), status, intent};
     metrics_.request_finished(net::HttpServer::current_thread(), labels,
                               std::chrono::steady_clock::now() - started);
 }

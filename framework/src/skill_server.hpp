@@ -29,7 +29,8 @@ private:
     /// Every endpoint but the invocation, which is the only one that awaits.
     net::Response endpoint(const net::Request& req, std::string_view path) const;
     net::Awaitable<net::Response> invoke(net::Request& req, std::string& intent) const;
-    void record(const net::Request& req, int status, std::string_view intent,
+    /// `path`: the target without its query.
+    void record(const net::Request& req, std::string_view path, int status, std::string_view intent,
                 std::chrono::steady_clock::time_point started) const;
     std::string_view uri_label(std::string_view path) const;
     bool authorised(const net::Request& req) const;
