@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "invocation_examples.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -60,17 +62,8 @@ const std::string protocol_example = R"({"context": {
  "session": {"id": "session-1", "new": true, "attributes": {"key": "value"}},
  "spiVersion": "1.4.1"})";
 
-// test_invocation_parser.cpp's full example: its non-empty extras go the slow way.
-const std::string full_example = R"({"context": {
-   "intent": "HELLO_INTENT", "skillId": "hello", "locale": "de",
-   "attributes":   {"name": ["Anna"], "timezone": ["Europe/Berlin"]},
-   "attributesV2": {"name": [{"id": 1, "value": "Anna", "nestedIn": [2], "overlapsWith": [3, 4],
-                              "extras": {"k": [1, "x"]}}]},
-   "tokens": {"cvi": "eyJhbGciOi..."},
-   "configuration": {"favourite-team": ["1860"]},
-   "clientTypeName": "mini", "userProfileConfig": "profile"},
- "session": {"id": "session-1", "new": false, "attributes": {"key": "value"}},
- "spiVersion": "1.4.1"})";
+// Non-empty extras: the fast path declines it, the tree path parses it.
+const std::string& full_example = skill::test::full_invocation;
 
 // A minimal valid body with `context_extra` spliced into the context and `top_extra` at the top.
 std::string body(const std::string& context_extra = "", const std::string& top_extra = "") {
