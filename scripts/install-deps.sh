@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(build-essential cmake ccache pkg-config curl
-          libboost1.81-dev libboost-json1.81-dev catch2 libsqlite3-dev)
+          libboost1.81-dev libboost-json1.81-dev catch2 libsqlite3-dev
+          libssl-dev ca-certificates openssl)
 packages+=("$@")  # callers may add more (e.g. wrk for benchmarks)
 
 missing=()
