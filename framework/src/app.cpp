@@ -71,9 +71,17 @@ App::App(Settings settings, const IntentRegistry& registry)
         PersistenceOptions options{normalize_persistence_url(settings_.persistence.url),
                                    settings_.persistence.timeout, true,
                                    persistence_observer(*metrics_)};
-        // One client and transport per I/O thread: connections never cross threads.
+        // One TLS configuration for the process (a bad ca_file stops start-up here);
+        // one client and transport per I/O thread: connections never cross threads.
+        net::ClientOptions client_options;
+        client_options.tls = std::make_shared<net::TlsClientContext>(
+            net::TlsOptions{.ca_file = settings_.tls.ca_file});
+        if (settings_.persistence.timeout >= settings_.skill.timeout)
+            log::warning("app", "[service-persistence] timeout is not below [skill] timeout: "
+                                "persistence calls end before the invocation deadline instead");
         for (unsigned i = 0; i < server_->threads(); ++i) {
-            clients_.push_back(std::make_unique<net::HttpClient>(server_->context(i).get_executor()));
+            clients_.push_back(std::make_unique<net::HttpClient>(server_->context(i).get_executor(),
+                                                                 client_options));
             transports_.push_back(
                 std::make_unique<HttpPersistenceTransport>(options, *clients_.back(), *breaker_));
             transports.push_back(transports_.back().get());

@@ -114,6 +114,14 @@ private:
     clock::time_point armed_for_;
 };
 
+/// When a service call must have ended: before the invocation's deadline by a
+/// reserve (a tenth of it, at most 250 ms), so that a hung service still leaves
+/// the handler, or the runtime's apology, time to answer instead of a 504.
+std::chrono::steady_clock::time_point service_deadline(std::chrono::milliseconds timeout) {
+    const auto reserve = std::min<std::chrono::milliseconds>(timeout / 10, std::chrono::milliseconds(250));
+    return std::chrono::steady_clock::now() + timeout - reserve;
+}
+
 /// Runs the handler in its own coroutine, cancelled (with any persistence call it
 /// awaits) when its deadline passes. Sets `expired` then.
 Task<HandlerResult> with_deadline(IntentHandler handler, Context& ctx,
@@ -173,6 +181,7 @@ Task<Outcome> Dispatcher::invoke(InvocationInput input) const {
     if (auto it = invocation.tokens.find("cvi"); it != invocation.tokens.end()) token = it->second;
     PersistenceSession persistence(input.persistence, std::move(token),
                                    std::move(input.trace_headers));
+    persistence.set_deadline(service_deadline(settings_.skill.timeout));
     Context ctx(std::move(invocation), &persistence, std::move(input.trace_id));
 
     // Awaited here, not in a helper coroutine: each layer costs a frame allocation.
@@ -214,6 +223,9 @@ Outcome Dispatcher::finish(std::optional<Response>& answer, std::exception_ptr t
     } catch (const InvalidTokenError& e) {
         return error(code_invalid_token, "Invalid token", {}, e.what());
     } catch (const PersistenceError& e) {
+        // The token could not be sent at all: the platform refreshes it and retries.
+        if (e.code() == PersistenceErrc::invalid_token)
+            return error(code_invalid_token, "Invalid token", {}, e.what());
         // A platform service is down and the handler did not handle it: apologise, don't fail.
         Outcome out{200, write_response(tell(settings_.skill.unavailable_text)), {}, 0, e.what(), true};
         return out;

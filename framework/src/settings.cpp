@@ -2,6 +2,9 @@
 // errors shaped "[section] key = 'value': reason" (docs/configuration.md).
 #include "settings.hpp"
 
+#include <skill/net/http_client.hpp>
+#include <skill/persistence_http.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -165,8 +168,9 @@ std::optional<Settings::Skill::Auth> parse_auth(std::string_view s) {
     return std::nullopt;
 }
 
-std::optional<std::string> parse_http_url(std::string_view s) {
-    if (lower(s.substr(0, 7)) != "http://" || s.size() <= 7) return std::nullopt;
+// What the persistence client will connect to, checked as it will read it.
+std::optional<std::string> parse_service_url(std::string_view s) {
+    if (!net::Url::parse(normalize_persistence_url(std::string(s)))) return std::nullopt;
     return std::string(s);
 }
 
@@ -254,9 +258,16 @@ void load_http(const Config& config, Settings::Http& h) {
 void load_persistence(const Config& config, Settings::Persistence& p) {
     check_known_keys(config, "service-persistence", {"url", "timeout", "active"});
     const Section sec(config, "service-persistence");
-    sec.read("url", p.url, parse_http_url, "expected an http:// URL");
+    sec.read("url", p.url, parse_service_url,
+             "expected http://host[:port][/path] or https://host[:port][/path]");
     sec.read("timeout", p.timeout, duration(), duration_reason);
     sec.read("active", p.active, parse_bool, bool_reason);
+}
+
+void load_tls(const Config& config, Settings::Tls& t) {
+    check_known_keys(config, "tls", {"ca_file"});
+    const Section sec(config, "tls");
+    sec.read("ca_file", t.ca_file, non_empty, "must not be empty");
 }
 
 void load_circuit_breakers(const Config& config, Settings::CircuitBreaker& c) {
@@ -282,6 +293,7 @@ Settings load_settings(const Config& config) {
     load_skill(config, settings.skill);
     load_http(config, settings.http);
     load_persistence(config, settings.persistence);
+    load_tls(config, settings.tls);
     load_circuit_breakers(config, settings.circuit_breakers);
     load_log(config, settings.log);
     return settings;

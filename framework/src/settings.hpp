@@ -39,10 +39,14 @@ struct Settings {
         std::chrono::milliseconds drain_timeout{30'000};
     } http;
     struct Persistence {
-        std::string url = "http://service-persistence-service:1555";
-        std::chrono::milliseconds timeout{10'000};
+        std::string url = "http://service-persistence-service:1555";  // or https://
+        // Below skill.timeout, so a hung service still gets the apology, not a 504.
+        std::chrono::milliseconds timeout{2'000};
         bool active = true;
     } persistence;
+    struct Tls {  // outbound https (persistence, partners)
+        std::string ca_file;  // PEM bundle trusted besides the system store
+    } tls;
     struct CircuitBreaker {
         unsigned threshold = 5;
         std::chrono::milliseconds timeout{30'000};
@@ -55,7 +59,7 @@ struct Settings {
 
 /// Validate `config` into Settings. Throws ConfigError naming section, key and
 /// value for an invalid value or an unknown key in a framework section
-/// ([skill], [http], [service-persistence], [circuit_breakers], [log]);
+/// ([skill], [http], [service-persistence], [tls], [circuit_breakers], [log]);
 /// other sections belong to the skill and are left alone.
 Settings load_settings(const Config& config);
 

@@ -188,8 +188,8 @@ class FaultServer {
             }
             case Mode::close_at_once:
                 co_return false;
-            case Mode::server_error:
-                co_await write(socket, response(500, "{}"));
+            case Mode::server_error:  // "I am unwell": counts against the breaker
+                co_await write(socket, response(503, "{}"));
                 co_return true;
             case Mode::invalid_json:
                 co_await write(socket, response(200, "{not json"));
@@ -482,6 +482,41 @@ TEST_CASE("the breaker opens after the threshold, fails fast, then recovers") {
         CHECK_FALSE(client.breaker.open());
         CHECK(get()["a"].as_int() == 1);
         CHECK(server.requests().size() == 5);
+    }
+}
+
+TEST_CASE("what one request's content causes never opens the breaker") {
+    // A 500 from one poisoned record, a 431 for an oversized token, a 4xx for one
+    // request: that request's error. Hostile invocations cannot switch
+    // persistence off for every user (threshold 2, ten of each).
+    FaultServer server(Mode::canned);
+    Client client(server.url(), 300ms, 2);
+    auto get = [&](const std::string& token) {
+        auto session = client.session(token);
+        return client.run(session.get());
+    };
+    for (int status : {500, 431, 413, 400, 422, 401}) {
+        server.set_answer(status, "{}");
+        for (int i = 0; i < 10; ++i) CHECK(expect_error([&] { get("tok"); }).http_status() == status);
+        CHECK_FALSE(client.breaker.open());
+    }
+    const auto sent = server.requests().size();
+    SECTION("tokens that are no bearer tokens never leave the process") {
+        for (const std::string& bad : {std::string("a\r\nX-Evil: 1"), std::string("tok\n"),
+                                      std::string("t\x7fk"), std::string("t k"),
+                                      std::string("tok\0x", 5), std::string("t\xc3\xa4"),
+                                      std::string(20'000, 'a'), std::string("==")}) {
+            auto e = expect_error([&] { get(bad); });
+            CHECK(e.code() == PersistenceErrc::invalid_token);
+            CHECK(e.http_status() == 0);
+        }
+        CHECK(server.requests().size() == sent);
+        CHECK_FALSE(client.breaker.open());
+    }
+    SECTION("but the service saying it is unwell does") {
+        server.set_answer(503, "{}");
+        for (int i = 0; i < 2; ++i) expect_error([&] { get("tok"); });
+        CHECK(client.breaker.open());
     }
 }
 

@@ -64,7 +64,8 @@ TEST_CASE("an empty config gives the documented defaults") {
     CHECK(s.http.write_timeout == 10s);
     CHECK(s.http.drain_timeout == 30s);
     CHECK(s.persistence.url == "http://service-persistence-service:1555");
-    CHECK(s.persistence.timeout == 10s);
+    CHECK(s.persistence.timeout == 2s);
+    CHECK(s.persistence.timeout < s.skill.timeout);  // a hung service gets the apology, not a 504
     CHECK(s.persistence.active);
     CHECK(s.circuit_breakers.threshold == 5);
     CHECK(s.circuit_breakers.timeout == 30s);
@@ -155,7 +156,10 @@ TEST_CASE("invalid values give '[section] key = 'value': reason'") {
         {"[skill]\ntimeout = nan", "[skill] timeout = 'nan': expected a duration"},
         {"[skill]\nversion = \"\"", "[skill] version = '': must not be empty"},
         {"[service-persistence]\nurl = ftp://x", "[service-persistence] url = 'ftp://x': "
-                                                 "expected an http:// URL"},
+                                                 "expected http://host[:port][/path] or https://"},
+        {"[service-persistence]\nurl = https://", "[service-persistence] url = 'https://': expected"},
+        {"[tls]\nca_file = ", "[tls] ca_file = '': must not be empty"},
+        {"[tls]\nverify = off", "[tls] verify: unknown key"},
         {"[service-persistence]\nactive = 2", "[service-persistence] active = '2': expected"},
         {"[service-persistence]\ntimeout = 1d", "[service-persistence] timeout = '1d': expected"},
         {"[circuit_breakers]\nthreshold = 0", "[circuit_breakers] threshold = '0': expected an "

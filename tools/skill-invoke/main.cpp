@@ -51,7 +51,8 @@ net::Request make_request(const invoke::Options& o, const net::Url& url) {
 net::ClientResult send(const invoke::Options& o, const net::Url& url) {
     boost::asio::io_context io;
     net::HttpClient client(io.get_executor());
-    auto future = boost::asio::co_spawn(io, client.send(url.host, url.port, make_request(o, url), o.timeout),
+    auto request = make_request(o, url);
+    auto future = boost::asio::co_spawn(io, client.send(url, std::move(request), o.timeout),
                                         boost::asio::use_future);
     io.run();
     return future.get();
@@ -79,7 +80,7 @@ int main(int argc, char** argv) {
     const auto& options = *parsed.options;
     auto url = net::Url::parse(options.url);
     if (!url) {
-        std::cerr << "skill-invoke: not an http:// URL: " << options.url << "\n";
+        std::cerr << "skill-invoke: not an http:// or https:// URL: " << options.url << "\n";
         return exit_usage;
     }
     auto result = send(options, *url);

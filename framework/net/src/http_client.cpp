@@ -1,4 +1,4 @@
-// HttpClient: pooled keep-alive HTTP/1.1 over plain sockets.
+// HttpClient: pooled keep-alive HTTP/1.1 over plain sockets or TLS.
 //
 // The hot path of a persistence call is one exchange on a pooled connection, so
 // it is kept to the minimum of work and syscalls: the request goes out with a
@@ -6,12 +6,21 @@
 // the answer is read into the connection's own buffer and parsed in place, and
 // the only suspension is the wait for that answer. Deadlines are kept by one
 // watchdog timer per client instead of a timer per read and write.
+//
+// https: the same exchange through an Asio ssl::stream over the same socket. A
+// connection's handshake verifies the chain against the trust store and the
+// certificate against the host name (OpenSSL's own checks, SNI sent for names);
+// its session is kept per origin, so a new connection resumes instead of paying
+// a full handshake. Pooled exactly like plain connections.
 #include <skill/net/http_client.hpp>
 #include "header_text.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -21,8 +30,12 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
 #include <array>
 #include <charconv>
+#include <stdexcept>
 #include <vector>
 
 namespace skill::net {
@@ -39,8 +52,17 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 /// Errors that mean "the pooled connection was already closed by the server".
 bool is_stale_connection(const beast::error_code& ec) {
     return ec == http::error::end_of_stream || ec == asio::error::eof ||
-           ec == asio::error::connection_reset || ec == asio::error::broken_pipe;
+           ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+           ec == asio::ssl::error::stream_truncated;
 }
+
+class TlsVerifyCategory final : public boost::system::error_category {
+  public:
+    const char* name() const noexcept override { return "tls-verify"; }
+    std::string message(int value) const override {
+        return std::string("certificate refused: ") + X509_verify_cert_error_string(value);
+    }
+};
 
 /// The request line and fields exactly as Beast's serializer writes them. Beast's
 /// generic buffer sequences cost more CPU than the rest of a persistence call.
@@ -130,6 +152,9 @@ beast::error_code feed(http::basic_parser<false>& parser, std::string_view bytes
 /// of stream before the first byte is end_of_stream, after it the end of the
 /// message (or a partial one).
 beast::error_code end_of_answer(http::basic_parser<false>& parser, beast::error_code ec) {
+    // A TLS peer that closes without close_notify: the same end of stream. An answer
+    // it cut short is still refused by put_eof() (partial_message).
+    if (ec == asio::ssl::error::stream_truncated) ec = asio::error::eof;
     if (ec != asio::error::eof) return ec;
     if (!parser.got_some()) return http::error::end_of_stream;
     ec = {};
@@ -158,15 +183,26 @@ std::string_view header_tail(http::verb method, std::size_t body_size, std::arra
 }  // namespace
 
 std::optional<Url> Url::parse(std::string_view text) {
-    constexpr std::string_view scheme = "http://";
-    if (text.substr(0, scheme.size()) != scheme) return std::nullopt;
-    text.remove_prefix(scheme.size());
-    auto slash = text.find('/');
+    constexpr std::string_view http_scheme = "http://", https_scheme = "https://";
+    Url url;
+    if (text.substr(0, http_scheme.size()) == http_scheme) {
+        text.remove_prefix(http_scheme.size());
+    } else if (text.substr(0, https_scheme.size()) == https_scheme) {
+        text.remove_prefix(https_scheme.size());
+        url.tls = true;
+        url.port = "443";
+    } else {
+        return std::nullopt;
+    }
+    auto slash = text.find_first_of("/?#");
     std::string_view authority = text.substr(0, slash);
     std::string_view path = slash == std::string_view::npos ? std::string_view{} : text.substr(slash);
     if (authority.find('@') != std::string_view::npos) return std::nullopt;  // no credentials in URLs
+    // Every byte goes into a request line or a Host field: visible ASCII only.
+    for (char c : text)
+        if (c <= ' ' || c >= 0x7f) return std::nullopt;
+    if (!path.empty() && path.front() != '/') return std::nullopt;  // "?query" or "#fragment"
 
-    Url url;
     // "[::1]:1555" keeps its colons inside the brackets; the port follows "]".
     auto host_end = !authority.empty() && authority.front() == '[' ? authority.find(']') : 0;
     if (host_end == std::string_view::npos) return std::nullopt;
@@ -189,6 +225,44 @@ std::optional<Url> Url::parse(std::string_view text) {
     return url;
 }
 
+const boost::system::error_category& tls_verify_category() noexcept {
+    static const TlsVerifyCategory category;
+    return category;
+}
+
+bool is_tls_error(const boost::system::error_code& ec) noexcept {
+    return ec.category() == tls_verify_category() ||
+           ec.category() == asio::error::get_ssl_category() ||
+           (ec.category() == asio::ssl::error::get_stream_category() &&
+            ec != asio::ssl::error::stream_truncated);
+}
+
+struct TlsClientContext::Impl {
+    asio::ssl::context context{asio::ssl::context::tls_client};
+};
+
+TlsClientContext::TlsClientContext(const TlsOptions& options) : impl_(std::make_unique<Impl>()) {
+    auto& context = impl_->context;
+    SSL_CTX* native = context.native_handle();
+    SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+    context.set_verify_mode(asio::ssl::verify_peer);
+    context.set_default_verify_paths();
+    if (!options.ca_file.empty()) {
+        beast::error_code ec;
+        context.load_verify_file(options.ca_file, ec);
+        if (ec) {
+            throw std::runtime_error("tls ca_file '" + options.ca_file +
+                                     "': cannot load a PEM certificate bundle (" + ec.message() +
+                                     ")");
+        }
+    }
+    // Sessions are kept per origin by the client (no internal store: a client
+    // cache keyed by nothing would resume at the wrong host).
+    SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+}
+
+TlsClientContext::~TlsClientContext() = default;
+
 namespace {
 
 /// A keep-alive connection with the buffer its answers are read into: both live
@@ -196,16 +270,34 @@ namespace {
 struct Connection {
     explicit Connection(const asio::any_io_executor& executor) : socket(executor) {}
     tcp::socket socket;
+    std::optional<asio::ssl::stream<tcp::socket&>> tls;  // https: over `socket`
     std::array<char, 2048> buffer;
 };
 
-/// One host:port and its idle connections (LIFO: the warmest first).
+struct SessionFree {
+    void operator()(SSL_SESSION* s) const noexcept { SSL_SESSION_free(s); }
+};
+
+/// One scheme://host:port and its idle connections (LIFO: the warmest first).
 struct Origin {
     std::string host;
     std::string port;
+    bool tls = false;
+    bool host_is_address = false;  // no SNI for an IP address; verified as an address
     std::string host_line;  // "Host: ...\r\n", as send() has always written it
+    std::unique_ptr<SSL_SESSION, SessionFree> session;  // the newest resumable one
     std::vector<std::unique_ptr<Connection>> idle;
 };
+
+/// Whether bytes arrived on an idle connection that nobody asked for (a second
+/// answer to one request, a server talking out of turn), or it is broken. Such a
+/// connection must never carry another exchange: its next read would return them.
+bool is_tainted(Connection& connection) {
+    beast::error_code ec;
+    const std::size_t unread = connection.socket.available(ec);
+    if (ec || unread > 0) return true;
+    return connection.tls && SSL_pending(connection.tls->native_handle()) > 0;
+}
 
 class Watchdog;
 
@@ -317,31 +409,48 @@ struct HttpClient::Impl {
     ClientOptions options;
     Watchdog watchdog;
     std::vector<std::unique_ptr<Origin>> origins;  // few: one per service
+    TlsStats tls_stats;
 
-    Origin& origin(const std::string& host, const std::string& port);
+    Origin& origin(const std::string& host, const std::string& port, bool tls);
     std::unique_ptr<Connection> take_idle(Origin& origin);
     void give_back(Origin& origin, std::unique_ptr<Connection> connection);
     Awaitable<beast::error_code> connect(Origin& origin, Connection& connection, Flight& flight);
+    Awaitable<beast::error_code> handshake(Origin& origin, Connection& connection);
+    static void keep_session(Origin& origin, Connection& connection);
     Awaitable<beast::error_code> exchange(Origin& origin, const Message& message,
                                           http::basic_parser<false>& parser,
                                           std::chrono::milliseconds timeout);
 };
 
-Origin& HttpClient::Impl::origin(const std::string& host, const std::string& port) {
+/// The Host field's value: the port only when it is not the scheme's default.
+std::string host_value(const std::string& host, const std::string& port, bool tls) {
+    const bool bracket = host.find(':') != std::string::npos;  // an IPv6 address
+    const std::string name = bracket ? '[' + host + ']' : host;
+    return port == (tls ? "443" : "80") ? name : name + ':' + port;
+}
+
+Origin& HttpClient::Impl::origin(const std::string& host, const std::string& port, bool tls) {
     for (auto& o : origins)
-        if (o->host == host && o->port == port) return *o;
+        if (o->host == host && o->port == port && o->tls == tls) return *o;
+    if (tls && !options.tls) options.tls = std::make_shared<TlsClientContext>();
     auto& o = *origins.emplace_back(std::make_unique<Origin>());
     o.host = host;
     o.port = port;
-    o.host_line = "Host: " + (port == "80" ? host : host + ':' + port) + "\r\n";
+    o.tls = tls;
+    beast::error_code ec;
+    asio::ip::make_address(host, ec);
+    o.host_is_address = !ec;
+    o.host_line = "Host: " + host_value(host, port, tls) + "\r\n";
     return o;
 }
 
 std::unique_ptr<Connection> HttpClient::Impl::take_idle(Origin& origin) {
-    if (origin.idle.empty()) return nullptr;
-    auto connection = std::move(origin.idle.back());
-    origin.idle.pop_back();
-    return connection;
+    while (!origin.idle.empty()) {
+        auto connection = std::move(origin.idle.back());
+        origin.idle.pop_back();
+        if (!is_tainted(*connection)) return connection;
+    }
+    return nullptr;
 }
 
 void HttpClient::Impl::give_back(Origin& origin, std::unique_ptr<Connection> connection) {
@@ -372,7 +481,44 @@ Awaitable<beast::error_code> HttpClient::Impl::connect(Origin& origin, Connectio
     socket.set_option(tcp::no_delay(true), ec);
     // Non-blocking for the synchronous write: it must never wait for the peer.
     if (!ec) socket.non_blocking(true, ec);
+    if (!ec && origin.tls) ec = co_await handshake(origin, connection);
     co_return ec;
+}
+
+Awaitable<beast::error_code> HttpClient::Impl::handshake(Origin& origin, Connection& connection) {
+    auto& stream = connection.tls.emplace(connection.socket, options.tls->impl().context);
+    SSL* ssl = stream.native_handle();
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    if (origin.host_is_address) {
+        X509_VERIFY_PARAM_set1_ip_asc(param, origin.host.c_str());
+    } else {
+        SSL_set_tlsext_host_name(ssl, origin.host.c_str());
+        X509_VERIFY_PARAM_set1_host(param, origin.host.c_str(), origin.host.size());
+    }
+    if (origin.session) SSL_set_session(ssl, origin.session.get());
+    auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::client, use_tuple);
+    ++tls_stats.handshakes;
+    if (ec) {
+        // Name the reason OpenSSL's verification gave, not just "handshake failed".
+        const long verified = SSL_get_verify_result(ssl);
+        if (verified != X509_V_OK) ec.assign(static_cast<int>(verified), tls_verify_category());
+        co_return ec;
+    }
+    if (SSL_session_reused(ssl)) ++tls_stats.resumed;
+    co_return ec;
+}
+
+/// Keeps the connection's session for the next connection to the origin. After
+/// an answer: a TLS 1.3 server sends its session tickets after the handshake.
+void HttpClient::Impl::keep_session(Origin& origin, Connection& connection) {
+    SSL_SESSION* session = SSL_get1_session(connection.tls->native_handle());
+    if (session == nullptr) return;
+    if (session == origin.session.get() || !SSL_SESSION_is_resumable(session)) {
+        SSL_SESSION_free(session);
+        return;
+    }
+    origin.session.reset(session);
 }
 
 Awaitable<beast::error_code> HttpClient::Impl::exchange(Origin& origin, const Message& message,
@@ -390,23 +536,33 @@ Awaitable<beast::error_code> HttpClient::Impl::exchange(Origin& origin, const Me
         beast::error_code ec;
         if (!reused) ec = co_await connect(origin, *connection, flight);
 
-        // Synchronous first: an idle connection's send buffer takes a whole request,
-        // which saves the completion an async write posts.
-        std::size_t written = 0;
-        if (!ec) written = connection->socket.write_some(message, ec);
-        if (ec == asio::error::would_block || ec == asio::error::try_again) ec = {};
-        if (!ec && written < size) {
-            beast::buffers_suffix<Message> rest(message);
-            rest.consume(written);
-            auto [wec, wn] = co_await asio::async_write(connection->socket, rest, use_tuple);
+        if (!ec && connection->tls) {
+            auto [wec, wn] = co_await asio::async_write(*connection->tls, message, use_tuple);
             ec = wec;
+        } else if (!ec) {
+            // Synchronous first: an idle connection's send buffer takes a whole request,
+            // which saves the completion an async write posts.
+            std::size_t written = connection->socket.write_some(message, ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again) ec = {};
+            if (!ec && written < size) {
+                beast::buffers_suffix<Message> rest(message);
+                rest.consume(written);
+                auto [wec, wn] = co_await asio::async_write(connection->socket, rest, use_tuple);
+                ec = wec;
+            }
         }
         // The answer, read into the connection's buffer (one segment, usually).
         std::size_t leftover = 0;
         std::string pending;
         while (!ec && !parser.is_done()) {
-            auto [rec, n] = co_await connection->socket.async_read_some(
-                asio::buffer(connection->buffer), use_tuple);
+            const auto into = asio::buffer(connection->buffer);
+            beast::error_code rec;
+            std::size_t n = 0;
+            if (connection->tls) {
+                std::tie(rec, n) = co_await connection->tls->async_read_some(into, use_tuple);
+            } else {
+                std::tie(rec, n) = co_await connection->socket.async_read_some(into, use_tuple);
+            }
             const std::string_view bytes(connection->buffer.data(), n);
             ec = rec ? end_of_answer(parser, rec) : feed(parser, bytes, pending, leftover);
         }
@@ -417,6 +573,7 @@ Awaitable<beast::error_code> HttpClient::Impl::exchange(Origin& origin, const Me
             if (reused && !parser.got_some() && is_stale_connection(ec)) continue;
             co_return ec;
         }
+        if (connection->tls && !reused) keep_session(origin, *connection);
         if (parser.keep_alive() && leftover == 0) give_back(origin, std::move(connection));
         co_return ec;
     }
@@ -433,10 +590,28 @@ std::size_t HttpClient::idle_connections() const noexcept {
     return n;
 }
 
+HttpClient::TlsStats HttpClient::tls_stats() const noexcept { return impl_->tls_stats; }
+
 Awaitable<ClientResult> HttpClient::send(const std::string& host, const std::string& port,
                                          Request request, std::chrono::milliseconds timeout) {
-    auto& origin = impl_->origin(host, port);
-    request.set(http::field::host, port == "80" ? host : host + ':' + port);
+    Url to;
+    to.host = host;
+    to.port = port;
+    co_return co_await send(to, std::move(request), timeout);
+}
+
+Awaitable<RawResult> HttpClient::send_raw(const std::string& host, const std::string& port,
+                                          RawRequest request, std::chrono::milliseconds timeout) {
+    Url to;
+    to.host = host;
+    to.port = port;
+    co_return co_await send_raw(to, request, timeout);
+}
+
+Awaitable<ClientResult> HttpClient::send(const Url& to, Request request,
+                                         std::chrono::milliseconds timeout) {
+    auto& origin = impl_->origin(to.host, to.port, to.tls);
+    request.set(http::field::host, host_value(to.host, to.port, to.tls));
     // A string body's size is always known: this sets Content-Length (or
     // removes chunked), so the header below frames the message completely.
     request.prepare_payload();
@@ -449,9 +624,9 @@ Awaitable<ClientResult> HttpClient::send(const std::string& host, const std::str
     co_return ClientResult{{}, parser.release()};
 }
 
-Awaitable<RawResult> HttpClient::send_raw(const std::string& host, const std::string& port,
-                                          RawRequest request, std::chrono::milliseconds timeout) {
-    auto& origin = impl_->origin(host, port);
+Awaitable<RawResult> HttpClient::send_raw(const Url& to, RawRequest request,
+                                          std::chrono::milliseconds timeout) {
+    auto& origin = impl_->origin(to.host, to.port, to.tls);
     std::array<char, 48> tail_bytes;
     const auto tail = header_tail(request.method, request.body.size(), tail_bytes);
     const Message message{asio::buffer(request.head), asio::buffer(origin.host_line),

@@ -7,6 +7,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/serializer.hpp>
+#include <algorithm>
 #include <cstring>
 #include <skill/log.hpp>
 #include <skill/persistence_http.hpp>
@@ -18,6 +19,10 @@ namespace {
 
 using Operation = PersistenceTransport::Operation;
 namespace http = net::http;
+
+// A bearer token longer than this is no token the platform issues; the service
+// would refuse the header anyway (431), after it crossed the network.
+constexpr std::size_t max_token_bytes = 16 * 1024;
 
 std::string_view describe(Operation op) {
     switch (op) {
@@ -41,6 +46,7 @@ PersistenceError error(PersistenceErrc code, Operation op, std::string_view what
 // No complete answer arrived: why?
 PersistenceErrc classify(const boost::system::error_code& ec) {
     namespace asio_error = boost::asio::error;
+    if (net::is_tls_error(ec)) return PersistenceErrc::tls;
     // operation_aborted: the invocation's deadline cancelled the call; it ran out of time too.
     if (ec == boost::beast::error::timeout || ec == asio_error::timed_out ||
         ec == asio_error::operation_aborted) {
@@ -57,9 +63,41 @@ PersistenceErrc classify(const boost::system::error_code& ec) {
     return PersistenceErrc::unreachable;
 }
 
-bool counts_as_failure(PersistenceErrc code) {
-    // 401/403 prove the service is up: only the caller's token was refused.
-    return code != PersistenceErrc::unauthorized;
+// What one call says about the service's health (docs/operations.md, "circuit
+// breaker"). Only "the service is unwell" counts against it; what one request's
+// content caused (its token, its data) is that request's error, so no caller can
+// open the breaker for every user.
+enum class Health { well, unwell, unknown };
+
+Health health_of_answer(int status) {
+    // 502/503/504: the service (or its gateway) says it is overloaded or gone.
+    if (status == 502 || status == 503 || status == 504) return Health::unwell;
+    // Any other 5xx may come from one request's content (one poisoned record).
+    if (status >= 500) return Health::unknown;
+    // 2xx/3xx/4xx: the service answered; a 4xx refused this request, not everyone's.
+    return Health::well;
+}
+
+Health health_of_failure(const boost::system::error_code& failed) {
+    // An answer over the body limit is this user's data, not the service's health.
+    if (failed == http::error::body_limit) return Health::unknown;
+    return Health::unwell;  // no connection, no answer in time, TLS refused, cut off
+}
+
+// RFC 6750 b64token: what a bearer token may contain. Everything else (CR/LF above
+// all: header injection, a second request on a pooled connection) never reaches
+// the wire.
+bool is_bearer_token(std::string_view token) {
+    if (token.empty() || token.size() > max_token_bytes) return false;
+    std::size_t end = token.size();
+    while (end > 1 && token[end - 1] == '=') --end;
+    for (std::size_t i = 0; i < end; ++i) {
+        const char c = token[i];
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+        if (!ok) return false;
+    }
+    return true;
 }
 
 boost::json::value parse_json(std::string_view body, Operation op, int status) {
@@ -262,7 +300,7 @@ HttpPersistenceTransport::HttpPersistenceTransport(const PersistenceOptions& opt
     auto url = net::Url::parse(normalize_persistence_url(options.url));
     if (!url) {
         throw std::invalid_argument("unsupported persistence url '" + options.url +
-                                    "' (only http:// is spoken; terminate TLS in a sidecar)");
+                                    "' (expected http://host[:port][/path] or https://...)");
     }
     url_ = std::move(*url);
     for (auto op : {Operation::get, Operation::get_all, Operation::set, Operation::remove})
@@ -288,11 +326,8 @@ std::string HttpPersistenceTransport::request_line_text(Operation op, bool repla
 
 bool HttpPersistenceTransport::serialize_request(const Call& call, std::string& wire,
                                                  net::RawRequest& raw) const {
-    if (call.token.size() > max_field_bytes || !trace_headers_are_plain(call.trace_headers))
-        return false;
-    // Beast trims "Bearer <token>" as a whole: only the token's end can lose spaces.
-    const auto token =
-        std::string_view(call.token).substr(0, call.token.find_last_not_of(" \t") + 1);
+    if (!trace_headers_are_plain(call.trace_headers)) return false;
+    const std::string_view token = call.token;  // a bearer token: checked by call()
     const bool is_set = call.operation == Operation::set;
     write_head(wire, request_lines_[line_index(call.operation, call.replace)], token,
                call.trace_headers, is_set ? 256 : 0);
@@ -350,18 +385,28 @@ Task<boost::json::value> HttpPersistenceTransport::call(Call call) {
     const auto started = std::chrono::steady_clock::now();
     int http_status = 0;
     try {
+        // Before the breaker: a caller's bad token is its own error, not a call.
+        if (!is_bearer_token(call.token)) {
+            throw error(PersistenceErrc::invalid_token, call.operation,
+                        "the invocation's cvi token is not a bearer token (RFC 6750)");
+        }
         if (!breaker_.allow()) {
             throw error(PersistenceErrc::circuit_open, call.operation,
                         "failing fast after repeated failures (circuit breaker open)");
         }
+        // The invocation's deadline bounds the call: failing before it leaves the
+        // handler time to answer (or the runtime to apologise) instead of a 504.
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            call.deadline - std::chrono::steady_clock::now());
+        const auto timeout = std::clamp(left, std::chrono::milliseconds(1), timeout_);
         // One coroutine frame for the whole call on the hot path: each costs.
         std::string wire;
         net::RawRequest raw;
         net::RawResult answer;
         if (serialize_request(call, wire, raw)) {
-            answer = co_await client_.send_raw(url_.host, url_.port, raw, timeout_);
+            answer = co_await client_.send_raw(url_, raw, timeout);
         } else {
-            answer = co_await send_with_beast(call);
+            answer = co_await send_with_beast(call, timeout);
         }
         if (!answer.error) http_status = static_cast<int>(answer.status);
         auto value = settle(call.operation, answer.error, http_status, answer.body);
@@ -373,10 +418,11 @@ Task<boost::json::value> HttpPersistenceTransport::call(Call call) {
     }
 }
 
-Task<net::RawResult> HttpPersistenceTransport::send_with_beast(const Call& call) {
+Task<net::RawResult> HttpPersistenceTransport::send_with_beast(const Call& call,
+                                                              std::chrono::milliseconds timeout) {
     // Named: GCC 12 may destroy a temporary of a co_await expression twice.
     auto request = make_request(call);
-    auto result = co_await client_.send(url_.host, url_.port, std::move(request), timeout_);
+    auto result = co_await client_.send(url_, std::move(request), timeout);
     co_return net::RawResult{result.error, result.response.result_int(),
                              std::move(result.response.body())};
 }
@@ -384,18 +430,16 @@ Task<net::RawResult> HttpPersistenceTransport::send_with_beast(const Call& call)
 boost::json::value HttpPersistenceTransport::settle(Operation op,
                                                     const boost::system::error_code& failed,
                                                     int http_status, std::string_view body) {
-    try {
-        if (failed) throw error(classify(failed), op, failed.message());
-        auto value = interpret(op, http_status, body);
-        breaker_.success();
-        return value;
-    } catch (const PersistenceError& e) {
-        if (counts_as_failure(e.code()))
-            breaker_.failure();
-        else
-            breaker_.success();
-        throw;
+    const Health health = failed ? health_of_failure(failed) : health_of_answer(http_status);
+    if (health == Health::well) breaker_.success();
+    if (health == Health::unwell) breaker_.failure();
+    if (failed) {
+        std::string what = failed.message();
+        // Whom we refused to trust, and why (the log line names both).
+        if (net::is_tls_error(failed)) what = "TLS with " + url_.host + ":" + url_.port + ": " + what;
+        throw error(classify(failed), op, what);
     }
+    return interpret(op, http_status, body);
 }
 
 void HttpPersistenceTransport::report(const Call& call, int http_status,

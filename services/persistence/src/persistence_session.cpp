@@ -20,6 +20,10 @@ std::string_view to_string(PersistenceErrc code) noexcept {
             return "circuit_open";
         case PersistenceErrc::unavailable:
             return "unavailable";
+        case PersistenceErrc::tls:
+            return "tls";
+        case PersistenceErrc::invalid_token:
+            return "invalid_token";
     }
     return "unknown";
 }
@@ -45,7 +49,7 @@ Task<boost::json::value> PersistenceSession::call(PersistenceTransport::Operatio
         make_trace_headers_ = nullptr;
     }
     co_return co_await transport_->call(
-        PersistenceTransport::Call{op, token_, data, replace, trace_headers_});
+        PersistenceTransport::Call{op, token_, data, replace, trace_headers_, deadline_});
 }
 
 namespace {

@@ -13,6 +13,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <type_traits>
@@ -31,6 +32,9 @@ enum class PersistenceErrc {
     bad_response,  // malformed JSON, cut-off body, unexpected status
     circuit_open,  // failing fast: too many consecutive failures
     unavailable,   // service inactive in config, or the invocation carries no cvi token
+    tls,           // https: the handshake failed or the service's certificate was refused
+    invalid_token, // the cvi token is no bearer token (control bytes, ...): never sent;
+                   // unhandled, the invocation is answered 400 code 2
 };
 
 std::string_view to_string(PersistenceErrc) noexcept;
@@ -58,6 +62,8 @@ public:
         const boost::json::object* data = nullptr;  // set only
         bool replace = true;                         // set only
         const HeaderList& trace_headers;             // passed on verbatim
+        // The invocation's deadline: no call outlives it.
+        std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
     };
     virtual ~PersistenceTransport() = default;
     /// get: the data object (null value when there is none); get_all: the
@@ -92,6 +98,10 @@ public:
     /// Number of calls that went over the wire (tests, metrics).
     int calls() const noexcept { return calls_; }
 
+    /// Calls end by `deadline` (the runtime sets the invocation's, less a reserve
+    /// to answer in).
+    void set_deadline(std::chrono::steady_clock::time_point deadline) noexcept { deadline_ = deadline; }
+
 private:
     Task<boost::json::value> call(PersistenceTransport::Operation op,
                                   const boost::json::object* data = nullptr, bool replace = true);
@@ -100,6 +110,7 @@ private:
     HeaderList trace_headers_;
     std::function<HeaderList()> make_trace_headers_;  // empty once called
     std::optional<Document> cached_;
+    std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
     int calls_ = 0;
 };
 

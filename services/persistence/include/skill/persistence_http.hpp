@@ -57,8 +57,10 @@ struct PersistenceCallEvent {
 using PersistenceObserver = std::function<void(const PersistenceCallEvent&)>;
 
 struct PersistenceOptions {
-    std::string url = "http://service-persistence-service:1555";
-    std::chrono::milliseconds timeout{10'000};
+    std::string url = "http://service-persistence-service:1555";  // or https://
+    // Below the invocation deadline ([skill] timeout, 5 s): a hung service must
+    // leave the handler time to answer.
+    std::chrono::milliseconds timeout{2'000};
     bool active = true;
     PersistenceObserver observer;  // optional
 };
@@ -75,7 +77,7 @@ std::string normalize_persistence_url(std::string url);
 /// the breaker is shared.
 class HttpPersistenceTransport final : public PersistenceTransport {
   public:
-    /// Throws std::invalid_argument on a URL net::Url::parse rejects (e.g. https).
+    /// Throws std::invalid_argument on a URL net::Url::parse rejects.
     HttpPersistenceTransport(const PersistenceOptions& options, net::HttpClient& client,
                              CircuitBreaker& breaker);
 
@@ -92,7 +94,7 @@ class HttpPersistenceTransport final : public PersistenceTransport {
     bool serialize_request(const Call& call, std::string& wire, net::RawRequest& raw) const;
     std::string request_line_text(Operation op, bool replace) const;
     /// The Beast path: make_request() sent with HttpClient::send (odd trace headers).
-    Task<net::RawResult> send_with_beast(const Call& call);
+    Task<net::RawResult> send_with_beast(const Call& call, std::chrono::milliseconds timeout);
     net::Request make_request(const Call& call) const;
     void report(const Call& call, int http_status, const PersistenceError* failure,
                 std::chrono::steady_clock::time_point started) const;

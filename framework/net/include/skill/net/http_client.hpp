@@ -6,6 +6,7 @@
 #include <boost/system/error_code.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,13 +14,43 @@
 
 namespace skill::net {
 
-/// http://host[:port][/path]; https is not spoken (terminate TLS in a sidecar).
+/// http://host[:port][/path] or https://host[:port][/path].
 struct Url {
     std::string host;
-    std::string port = "80";
+    std::string port = "80";  // "443" for https unless given
     std::string path;  // without a trailing '/', may be empty
+    bool tls = false;  // https: certificate chain and host name verified
     static std::optional<Url> parse(std::string_view text);
 };
+
+/// Client TLS settings of a process (docs/operations.md, [tls]).
+struct TlsOptions {
+    std::string ca_file;  // PEM bundle trusted in addition to the system store; "" = none
+};
+
+/// The TLS client configuration every HttpClient of a process shares (an OpenSSL
+/// SSL_CTX: TLS >= 1.2, peer verification against the system trust store plus
+/// `ca_file`). Thread-safe once built.
+class TlsClientContext {
+public:
+    /// Throws std::runtime_error naming the file when `ca_file` cannot be loaded.
+    explicit TlsClientContext(const TlsOptions& options = {});
+    ~TlsClientContext();
+    TlsClientContext(const TlsClientContext&) = delete;
+    TlsClientContext& operator=(const TlsClientContext&) = delete;
+
+    struct Impl;
+    Impl& impl() const noexcept { return *impl_; }
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+/// The category of "the server's certificate was refused": the value is OpenSSL's
+/// X509_V_ERR_* code, message() its reason ("certificate has expired", ...).
+const boost::system::error_category& tls_verify_category() noexcept;
+/// Whether `ec` is a TLS failure (handshake refused, certificate refused).
+bool is_tls_error(const boost::system::error_code& ec) noexcept;
 
 struct ClientOptions {
     // Per host:port. Above the concurrency one I/O thread sees (the benchmark's 32
@@ -27,6 +58,8 @@ struct ClientOptions {
     // the next burst pays a connect for it.
     std::size_t max_idle_connections = 64;
     std::size_t max_body_bytes = 8 * 1024 * 1024;
+    // For https origins; null: one with the system trust store, made on first use.
+    std::shared_ptr<const TlsClientContext> tls;
 };
 
 struct ClientResult {
@@ -60,19 +93,33 @@ public:
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
 
-    /// Send `request` (Host and Content-Length are set here) to host:port and
-    /// read the answer within `timeout` (connect included). A pooled connection
-    /// the server closed meanwhile is retried once on a fresh one.
+    /// Send `request` (Host and Content-Length are set here) to the origin of `to`
+    /// (its scheme, host and port; the path is the request's target) and read the
+    /// answer within `timeout` (connect and TLS handshake included). A pooled
+    /// connection the server closed meanwhile is retried once on a fresh one; one
+    /// that received bytes nobody asked for is closed, never reused.
+    Awaitable<ClientResult> send(const Url& to, Request request, std::chrono::milliseconds timeout);
+    /// send() to http://host:port.
     Awaitable<ClientResult> send(const std::string& host, const std::string& port,
                                  Request request, std::chrono::milliseconds timeout);
 
     /// The same exchange for a request serialised by the caller; same pool,
     /// timeout and retry. The bytes on the wire are those send() would write for
     /// the same request.
+    Awaitable<RawResult> send_raw(const Url& to, RawRequest request,
+                                  std::chrono::milliseconds timeout);
+    /// send_raw() to http://host:port.
     Awaitable<RawResult> send_raw(const std::string& host, const std::string& port,
                                   RawRequest request, std::chrono::milliseconds timeout);
 
     std::size_t idle_connections() const noexcept;
+
+    /// TLS handshakes made, and how many of them resumed an earlier session.
+    struct TlsStats {
+        std::uint64_t handshakes = 0;
+        std::uint64_t resumed = 0;
+    };
+    TlsStats tls_stats() const noexcept;
 
     struct Impl;
 
