@@ -370,6 +370,26 @@ TEST_CASE("a pooled connection the server closed is retried once on a fresh one"
     CHECK(server.requests().size() == 2);  // the stale connection got nothing
 }
 
+TEST_CASE("a pooled connection that received an answer nobody asked for is never reused") {
+    // Request 0 is answered twice (as a server answers a request that carried an
+    // injected second one): the extra answer arrives after the client returned the
+    // connection to its pool. The next call must not read it as its own.
+    ScriptServer server([](std::size_t i) {
+        if (i == 0) return Answer{{json_answer(R"({"user":"A"})"), json_answer(R"({"user":"A2"})")}};
+        return whole(R"({"user":"B"})");
+    });
+    asio::io_context io;
+    HttpClient client(io.get_executor());
+    auto request = get_request("GET /x HTTP/1.1\r\n");
+    CHECK(run(io, client.send_raw("127.0.0.1", server.port(), request, 5s)).body == R"({"user":"A"})");
+    CHECK(client.idle_connections() == 1);
+    std::this_thread::sleep_for(100ms);  // the second answer is in the socket now
+    auto second = run(io, client.send_raw("127.0.0.1", server.port(), request, 5s));
+    CHECK_FALSE(second.error);
+    CHECK(second.body == R"({"user":"B"})");
+    CHECK(server.connections() == 2);  // the tainted connection was closed, not reused
+}
+
 TEST_CASE("32 concurrent calls leave 32 pooled connections for the next burst") {
     ScriptServer server([](std::size_t) { return whole("{}"); });
     asio::io_context io;

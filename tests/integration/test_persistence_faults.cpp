@@ -68,14 +68,14 @@ struct Skill {
           port(app.start()) {}
     ~Skill() { log::configure(log::Level::off, log::Format::json); }
 
-    test::RawResponse invoke() {
-        static const std::string token = stub::make_dev_token("anna", "test");
-        std::string body =
-            R"({"context":{"intent":"VISIT","locale":"de","tokens":{"cvi":")" + token + R"("}}})";
+    /// `token_json` goes into the body as JSON string content (escapes allowed).
+    test::RawResponse invoke(const std::string& token_json = stub::make_dev_token("anna", "test")) {
+        std::string body = R"({"context":{"intent":"VISIT","locale":"de","tokens":{"cvi":")" +
+                           token_json + R"("}}})";
         return test::http_request(port, "POST", "/v1/test", body);
     }
-    std::string text() {
-        auto r = invoke();
+    std::string text(const std::string& token_json = stub::make_dev_token("anna", "test")) {
+        auto r = invoke(token_json);
         REQUIRE(r.status == 200);
         return std::string(json::parse(r.body).at("text").as_string());
     }
@@ -121,6 +121,31 @@ std::chrono::milliseconds timed(F&& f) {
 }
 
 }  // namespace
+
+TEST_CASE("hostile tokens: 400 code 2, nothing reaches the service, no user sees another's data") {
+    // A cvi token with CR/LF once became a second request on a pooled keep-alive
+    // connection, and the next user read the answer meant for it.
+    Stub stub;
+    Skill skill(settings(stub.url()));
+    const std::string anna = stub::make_dev_token("anna", "test");
+    const std::string bert = stub::make_dev_token("bert", "test");
+    CHECK(skill.text(anna) == "1");
+    const std::string injected = anna + R"(\r\n\r\nGET /v1/persistence/entry/data HTTP/1.1\r\n)" +
+                                 R"(Host: x\r\nAuthorization: Bearer )" + anna;
+    for (const std::string& hostile :
+         {injected, anna + R"(\n)", anna + R"(\u0000)", anna + " x", anna + R"(\u00e4)",
+          std::string(20'000, 'a')}) {
+        auto r = skill.invoke(hostile);
+        CHECK(r.status == 400);
+        CHECK(json::parse(r.body).at("code") == 2);
+    }
+    // Ten times the breaker's threshold of hostile calls: it stays closed, and
+    // every user still gets their own data.
+    CHECK(skill.scrape().value("skill_circuit_breakers_open") == 0);
+    CHECK(skill.text(bert) == "1");
+    CHECK(skill.text(anna) == "2");
+    CHECK(skill.text(bert) == "2");
+}
 
 TEST_CASE("stub stopped mid-run: apologies and a log line, then recovery when it returns") {
     Stub stub;
