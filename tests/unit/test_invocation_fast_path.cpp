@@ -57,7 +57,7 @@ const std::string protocol_example = R"({"context": {
    "attributes":   {"name": ["Anna"], "timezone": ["Europe/Berlin"]},
    "attributesV2": {"name": [{"id": 1, "value": "Anna", "nestedIn": [], "overlapsWith": [], "extras": {}}]},
    "tokens": {"cvi": "eyJhbGciOi..."},
-   "configuration": {"favourite-team": ["1860"]},
+   "configuration": {"favourite-team": ["1860"], "activateSomeFeature": [true]},
    "clientTypeName": "mini", "userProfileConfig": "..."},
  "session": {"id": "session-1", "new": true, "attributes": {"key": "value"}},
  "spiVersion": "1.4.1"})";
