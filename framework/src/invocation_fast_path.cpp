@@ -5,6 +5,7 @@
 #include <boost/json/basic_parser_impl.hpp>
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -15,11 +16,11 @@ namespace json = boost::json;
 
 // One SAX pass that fills the Invocation directly: no json::value tree, no second walk. It
 // knows only the plain happy shape. On anything else (a JSON error, a wrong type, a missing or
-// duplicate member, a duplicate map key, an over-long string, a number that is not an int64,
-// non-empty extras...) it stops, and parse_invocation falls back to the tree path
-// (invocation_parser.cpp), which gives the precise ProtocolError or the very same Invocation.
-// So it never needs an error message, and a rule it does not implement is a reason to
-// decline, not to guess. tests/unit/test_invocation_fast_path.cpp checks both agree.
+// duplicate member, a duplicate map key, an over-long string, an id that is not an int32
+// written as an integer, an array or object inside a configuration list...) it stops, and
+// parse_invocation falls back to the tree path (invocation_parser.cpp), which gives the
+// precise ProtocolError or the very same Invocation. So it never needs an error message, and a
+// rule it does not implement is a reason to decline, not to guess. tests/unit/test_invocation_fast_path.cpp checks both agree.
 namespace {
 
 // What the next value means: set by a key in an object the invocation knows, or by the array
@@ -36,7 +37,8 @@ enum class Want : std::uint8_t {
     // members of an attributesV2 entry
     slot_id, slot_value, nested_in, overlaps_with, extras,
     // values of the maps, elements of the lists
-    map_string, string_list, config_list, slot_list, list_string, slot_entry, list_integer,
+    map_string, extra_string, string_list, config_list, slot_list, list_string, config_value,
+    slot_entry, list_integer,
     skip,  // an unknown member: any value, never looked at
 };
 
@@ -122,8 +124,8 @@ constexpr bool nullable(Want w) {
 // What the elements of an array mean; objects get theirs from each key.
 constexpr Want element_of(Want container) {
     switch (container) {
-    case Want::string_list:
-    case Want::config_list: return Want::list_string;
+    case Want::string_list: return Want::list_string;
+    case Want::config_list: return Want::config_value;
     case Want::slot_list: return Want::slot_entry;
     case Want::nested_in:
     case Want::overlaps_with: return Want::list_integer;
@@ -226,28 +228,38 @@ public:
 
     bool on_int64(std::int64_t i, json::string_view, json::error_code& ec) {
         if (skipping()) return true;
+        if (want_ == Want::config_value) return config_value(i);
+        // The SPI's ids are int32; the tree path words the error for the others.
+        if (i < INT32_MIN || i > INT32_MAX) return decline(ec);
         if (want_ == Want::slot_id) slot_->id = i;
         else if (want_ == Want::list_integer) integers_->push_back(i);
         else return decline(ec);
         return true;
     }
 
-    // An integer written as 1.0 or 1e2 is valid, but rare: the tree path converts it.
-    bool on_uint64(std::uint64_t, json::string_view, json::error_code& ec) {
-        return skipping() || decline(ec);
+    // An id written as 1.0 or 1e2 is valid, but rare: the tree path converts it. A
+    // configuration value is kept as it is (the tree path refuses only non-finite ones).
+    bool on_uint64(std::uint64_t u, json::string_view, json::error_code& ec) {
+        if (skipping()) return true;
+        return want_ == Want::config_value ? config_value(u) : decline(ec);
     }
-    bool on_double(double, json::string_view, json::error_code& ec) {
-        return skipping() || decline(ec);
+    bool on_double(double d, json::string_view, json::error_code& ec) {
+        if (skipping()) return true;
+        return want_ == Want::config_value && std::isfinite(d) ? config_value(d) : decline(ec);
     }
 
     bool on_bool(bool b, json::error_code& ec) {
         if (skipping()) return true;
+        if (want_ == Want::config_value) return config_value(b);
         if (want_ != Want::session_new) return decline(ec);
         inv_.session->is_new = b;
         return true;
     }
 
-    bool on_null(json::error_code& ec) { return skipping() || nullable(want_) || decline(ec); }
+    bool on_null(json::error_code& ec) {
+        if (skipping() || nullable(want_)) return true;
+        return want_ == Want::config_value ? config_value(nullptr) : decline(ec);
+    }
 
 private:
     struct Frame {
@@ -266,6 +278,12 @@ private:
     bool enter_skipped() {
         if (!skipping()) return false;
         ++skip_depth_;
+        return true;
+    }
+
+    template <class T>
+    bool config_value(T v) {
+        values_->emplace_back(v);
         return true;
     }
 
@@ -303,7 +321,8 @@ private:
         case Want::session_attributes:
         case Want::attributes:
         case Want::configuration:
-        case Want::attributes_v2: return max_string_bytes_;
+        case Want::attributes_v2:
+        case Want::extras: return max_string_bytes_;
         default: return max_key_size;
         }
     }
@@ -333,10 +352,20 @@ private:
             return map_entry(inv_.session->attributes, k, string_, Want::map_string);
         case Want::attributes: return map_entry(inv_.attributes, k, strings_, Want::string_list);
         case Want::configuration:
-            return map_entry(inv_.configuration, k, strings_, Want::config_list);
+            return map_entry(inv_.configuration, k, values_, Want::config_list);
         case Want::attributes_v2: return map_entry(inv_.attributes_v2, k, slots_, Want::slot_list);
-        default: return false;  // a key in extras: only {} is handled here
+        case Want::extras: return extra_entry(k);
+        default: return false;
         }
+    }
+
+    // A key of extras (a json::object, which the tree path fills the same way).
+    bool extra_entry(std::string_view k) {
+        if (k.size() > max_string_bytes_) return false;
+        const auto [it, inserted] = slot_->extras.emplace(k, nullptr);
+        value_ = &it->value();
+        want_ = Want::extra_string;
+        return inserted;  // a duplicate: the tree path keeps the last one
     }
 
     bool member(Frame& frame, Want member) {
@@ -388,8 +417,10 @@ private:
             // assign without its overlap handling.
             string_->append(s);
             return true;
-        case Want::config_list:  // a lone string is a one-element list there
+        case Want::extra_string: *value_ = json::string_view(s); return true;
         case Want::list_string: strings_->emplace_back(s); return true;
+        case Want::config_list:  // a lone string is a one-element list there
+        case Want::config_value: values_->emplace_back(json::string_view(s)); return true;
         default: return false;
         }
     }
@@ -412,6 +443,8 @@ private:
     // Where the values go, set by the key or array that precedes them.
     std::string* string_ = nullptr;
     std::vector<std::string>* strings_ = nullptr;
+    std::vector<json::value>* values_ = nullptr;
+    json::value* value_ = nullptr;
     std::vector<SlotValue>* slots_ = nullptr;
     SlotValue* slot_ = nullptr;
     std::vector<std::int64_t>* integers_ = nullptr;

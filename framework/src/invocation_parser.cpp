@@ -116,8 +116,12 @@ public:
     }
 
     std::string string(const json::value& v, const Path& p) const {
+        return std::string(checked_string(v, p));
+    }
+
+    std::string_view checked_string(const json::value& v, const Path& p) const {
         if (!v.is_string()) wrong_type(v, p, "string");
-        return std::string(checked_size(v.get_string(), p));
+        return checked_size(v.get_string(), p);
     }
 
     // An object key the invocation keeps (a slot or token name); `p` is the member's path.
@@ -130,14 +134,20 @@ public:
         return v.get_bool();
     }
 
-    std::int64_t integer(const json::value& v, const Path& p) const {
-        if (v.is_int64()) return v.get_int64();
+    // The SPI's ids are int32: anything outside is refused, however it is written.
+    std::int64_t int32(const json::value& v, const Path& p) const {
+        constexpr std::int64_t min = INT32_MIN, max = INT32_MAX;
+        if (v.is_int64()) {
+            const std::int64_t i = v.get_int64();
+            if (i < min || i > max) fail(p, "integer out of range");
+            return i;
+        }
         if (v.is_uint64()) fail(p, "integer out of range");
         if (!v.is_double()) wrong_type(v, p, "integer");
-        // JSON has one number type: accept 1.0 or 1e2, refuse fractions and what int64 can't hold.
+        // JSON has one number type: accept 1.0 or 1e2, refuse fractions and what int32 can't hold.
         const double d = v.get_double();
         if (!std::isfinite(d) || std::trunc(d) != d) fail(p, "expected integer");
-        if (d < -9223372036854775808.0 || d >= 9223372036854775808.0)
+        if (d < static_cast<double>(min) || d > static_cast<double>(max))
             fail(p, "integer out of range");
         return static_cast<std::int64_t>(d);
     }
@@ -151,10 +161,7 @@ public:
         return out;
     }
 
-    // A list of strings; `single_ok` also takes a lone string as a one-element list.
-    std::vector<std::string> string_list(const json::value& v, const Path& p,
-                                         bool single_ok = false) const {
-        if (single_ok && v.is_string()) return {string(v, p)};
+    std::vector<std::string> string_list(const json::value& v, const Path& p) const {
         std::vector<std::string> out;
         const auto& items = array(v, p);
         out.reserve(items.size());
@@ -162,20 +169,55 @@ public:
         return out;
     }
 
-    std::map<std::string, std::vector<std::string>> list_map(const json::value& v, const Path& p,
-                                                             bool single_ok = false) const {
+    std::map<std::string, std::vector<std::string>> list_map(const json::value& v,
+                                                             const Path& p) const {
         std::map<std::string, std::vector<std::string>> out;
         for (const auto& [key, value] : object(v, p)) {
             const Path item = p / key;
-            out.insert_or_assign(this->key(key, item), string_list(value, item, single_ok));
+            out.insert_or_assign(this->key(key, item), string_list(value, item));
         }
         return out;
     }
 
-    std::vector<std::int64_t> integer_list(const json::value& v, const Path& p) const {
+    std::vector<std::int64_t> int32_list(const json::value& v, const Path& p) const {
         std::vector<std::int64_t> out;
         const auto& items = array(v, p);
-        for (std::size_t i = 0; i < items.size(); ++i) out.push_back(integer(items[i], p[i]));
+        for (std::size_t i = 0; i < items.size(); ++i) out.push_back(int32(items[i], p[i]));
+        return out;
+    }
+
+    // string -> string kept as a JSON object (SlotValue::extras), in default storage.
+    json::object string_object(const json::value& v, const Path& p) const {
+        json::object out;
+        for (const auto& [key, value] : object(v, p)) {
+            const Path item = p / key;
+            checked_string(value, item);
+            out.insert_or_assign(this->key(key, item), value);  // a copy in out's storage
+        }
+        return out;
+    }
+
+    // Configuration: key -> list of any JSON values (a lone string is a one-element list).
+    std::map<std::string, std::vector<json::value>> value_lists(const json::value& v,
+                                                                const Path& p) const {
+        std::map<std::string, std::vector<json::value>> out;
+        for (const auto& [key, value] : object(v, p)) {
+            const Path item = p / key;
+            std::vector<json::value> values;
+            if (value.is_string()) {
+                checked_string(value, item);
+                values.emplace_back(value, json::storage_ptr());
+            } else {
+                const auto& items = array(value, item);
+                values.reserve(items.size());
+                for (std::size_t i = 0; i < items.size(); ++i) {
+                    check_free_form(items[i], item[i]);
+                    // Copy out of the parse arena into default storage.
+                    values.emplace_back(items[i], json::storage_ptr());
+                }
+            }
+            out.insert_or_assign(this->key(key, item), std::move(values));
+        }
         return out;
     }
 
@@ -221,16 +263,12 @@ const json::value* optional(const json::object& o, std::string_view key) {
 SlotValue slot_value(const Extractor& x, const json::value& v, const Path& p) {
     const auto& o = x.object(v, p);
     SlotValue out;
-    out.id = x.integer(required(o, "id", p / "id"), p / "id");
+    out.id = x.int32(required(o, "id", p / "id"), p / "id");
     out.value = x.string(required(o, "value", p / "value"), p / "value");
-    if (const auto* n = optional(o, "nestedIn")) out.nested_in = x.integer_list(*n, p / "nestedIn");
+    if (const auto* n = optional(o, "nestedIn")) out.nested_in = x.int32_list(*n, p / "nestedIn");
     if (const auto* n = optional(o, "overlapsWith"))
-        out.overlaps_with = x.integer_list(*n, p / "overlapsWith");
-    if (const auto* e = optional(o, "extras")) {
-        x.check_free_form(x.object(*e, p / "extras"), p / "extras");
-        // Copy out of the parse arena into default storage: the arena dies with the parse.
-        out.extras = json::object(e->get_object(), json::storage_ptr());
-    }
+        out.overlaps_with = x.int32_list(*n, p / "overlapsWith");
+    if (const auto* e = optional(o, "extras")) out.extras = x.string_object(*e, p / "extras");
     return out;
 }
 
@@ -263,7 +301,7 @@ void read_context(const Extractor& x, const json::object& c, const Path& p, Invo
     else
         inv.attributes = detail::slot_texts(inv.attributes_v2);
     if (const auto* v = optional(c, "configuration"))
-        inv.configuration = x.list_map(*v, p / "configuration", /*single_ok=*/true);
+        inv.configuration = x.value_lists(*v, p / "configuration");
     if (const auto* v = optional(c, "clientTypeName"))
         inv.client_type_name = x.string(*v, p / "clientTypeName");
     if (const auto* v = optional(c, "userProfileConfig"))

@@ -54,9 +54,14 @@ InvocationBuilder& InvocationBuilder::session(std::string id,
     return *this;
 }
 
-InvocationBuilder& InvocationBuilder::configuration(std::string key, std::string value) {
+InvocationBuilder& InvocationBuilder::configuration(std::string key, boost::json::value value) {
     invocation_.configuration[std::move(key)].push_back(std::move(value));
     return *this;
+}
+
+InvocationBuilder& InvocationBuilder::configuration_string(std::string key,
+                                                          std::string_view value) {
+    return configuration(std::move(key), boost::json::value(boost::json::string_view(value)));
 }
 
 InvocationBuilder& InvocationBuilder::no_session() {
@@ -107,7 +112,12 @@ json::object context(const Invocation& in) {
                      {"attributes", string_lists(in.attributes)},
                      {"attributesV2", slot_values_v2(in)}};
     if (!in.skill_id.empty()) ctx["skillId"] = in.skill_id;
-    if (!in.configuration.empty()) ctx["configuration"] = string_lists(in.configuration);
+    if (!in.configuration.empty()) {
+        json::object configuration;
+        for (const auto& [key, values] : in.configuration)
+            configuration[key] = json::array(values.begin(), values.end());
+        ctx["configuration"] = std::move(configuration);
+    }
     if (!in.client_type_name.empty()) ctx["clientTypeName"] = in.client_type_name;
     if (!in.user_profile_config.empty()) ctx["userProfileConfig"] = in.user_profile_config;
     return ctx;

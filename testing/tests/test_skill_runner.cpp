@@ -5,6 +5,10 @@
 #include <skill/testing/testing.hpp>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <string>
+#include <string_view>
 
 using namespace skill::testing;
 using skill::Context;
@@ -49,6 +53,19 @@ Task<Response> handled(Context& ctx) {
     }
 }
 
+// Reads configuration values of every kind: the text lists what it found.
+Task<Response> read_configuration(Context& ctx) {
+    std::string text;
+    for (const char* key : {"team", "feature", "stuff", "limits", "absent"}) {
+        text += std::string(key) + "=";
+        for (const auto& v : ctx.configuration(key)) text += boost::json::serialize(v) + ";";
+        text += " ";
+    }
+    const auto& feature = ctx.configuration("feature");
+    const bool on = !feature.empty() && feature.front().is_bool() && feature.front().get_bool();
+    co_return skill::tell(text + (on ? "on" : "off"));
+}
+
 const skill::IntentRegistry& registry() {
     static const skill::IntentRegistry r = [] {
         skill::IntentRegistry r;
@@ -57,6 +74,7 @@ const skill::IntentRegistry& registry() {
         r.add("THROWS", throws);
         r.add("MERGE", merge);
         r.add("HANDLED", handled);
+        r.add("CONFIG", read_configuration);
         return r;
     }();
     return r;
@@ -78,6 +96,26 @@ TEST_CASE("the builder writes the SPI 1.4.1 wire form") {
     CHECK(body.at("context").at("attributesV2").at("n").at(0).at("value") == "1");
     CHECK(body.at("session").at("new") == false);
     CHECK(body.at("session").at("attributes").at("k") == "v");
+}
+
+TEST_CASE("configuration values of any JSON kind reach the handler through the wire form") {
+    SkillRunner skill(registry());
+    auto in = invocation("CONFIG")
+                  .configuration("team", "1860")
+                  .configuration("feature", true)
+                  .configuration("stuff", std::string("item-1"))
+                  .configuration("stuff", std::string_view("item-2"))
+                  .configuration("limits", boost::json::value{{"max", 3}})
+                  .configuration("limits", nullptr)
+                  .configuration("limits", 2.5)
+                  .configuration("limits", 0);  // an int, not a null string pointer
+    auto body = boost::json::parse(in.json());
+    CHECK(body.at("context").at("configuration") ==
+          boost::json::parse(R"({"team":["1860"],"feature":[true],"stuff":["item-1","item-2"],)"
+                             R"("limits":[{"max":3},null,2.5,0]})"));
+    CHECK_THAT(skill.run(in),
+               SaysText(R"(team="1860"; feature=true; stuff="item-1";"item-2"; )"
+                        R"(limits={"max":3};null;2.5E0;0; absent= on)"));
 }
 
 TEST_CASE("a dialogue carries session attributes and is new only on its first turn") {

@@ -9,6 +9,7 @@
 #include <skill/slots.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -56,6 +57,12 @@ void check(const skill::Invocation& inv, const ParseLimits& limits) {
             check_size(v, limits, "slot value over max_string_bytes");
             parse_as_every_slot_type(v);
         }
+    }
+    for (const auto& [key, values] : inv.configuration) {
+        check_size(key, limits, "configuration key over max_string_bytes");
+        for (const auto& v : values)
+            if (v.is_double() && !std::isfinite(v.get_double()))
+                violated("non-finite configuration number");
     }
     if (inv.session) {
         check_size(inv.session->id, limits, "session id over max_string_bytes");

@@ -57,13 +57,15 @@ const std::string protocol_example = R"({"context": {
    "attributes":   {"name": ["Anna"], "timezone": ["Europe/Berlin"]},
    "attributesV2": {"name": [{"id": 1, "value": "Anna", "nestedIn": [], "overlapsWith": [], "extras": {}}]},
    "tokens": {"cvi": "eyJhbGciOi..."},
-   "configuration": {"favourite-team": ["1860"]},
+   "configuration": {"favourite-team": ["1860"], "activateSomeFeature": [true]},
    "clientTypeName": "mini", "userProfileConfig": "..."},
  "session": {"id": "session-1", "new": true, "attributes": {"key": "value"}},
  "spiVersion": "1.4.1"})";
 
-// Non-empty extras: the fast path declines it, the tree path parses it.
+// An object in a configuration list: the fast path declines it, the tree path parses it.
 const std::string& full_example = skill::test::full_invocation;
+// The SPI's own example (null nestedIn, a boolean in configuration): the fast path takes it.
+const std::string& spi_example = skill::test::spi_example_request;
 
 // A minimal valid body with `context_extra` spliced into the context and `top_extra` at the top.
 std::string body(const std::string& context_extra = "", const std::string& top_extra = "") {
@@ -204,11 +206,15 @@ TEST_CASE("the fast path handles the common shapes") {
     handled(bench_body());
     handled(bench_body(123456));
     handled(protocol_example);
+    handled(spi_example);
     handled(body());
     handled(with_session(R"({"id":"s-1"})"));
     handled(with_session(R"({"id":"s","new":false,"attributes":{"a":"1","b":"2"}})"));
     handled(body(R"("attributes":{"a":["x"]},"attributesV2":{"b":[{"id":1,"value":"y"}]})"));
     handled(body(R"("configuration":{"a":"x","b":["y","z"],"c":[]})"));
+    handled(body(R"("configuration":{"b":[true,false],"n":[0,-1,18446744073709551615,1.5,-0.0,)"
+                 R"(1e2,1e-300],"z":[null],"m":["s",1,null,true]})"));
+    handled(with_slot(R"("id":1,"value":"v","extras":{"k":"v","":"","\u00e9":"\n"})"));
     handled(body(R"("attributesV2":{"city":[{"id":1,"value":"Bonn"},{"id":2,"value":"Köln"}],)"
                  R"("e":[]})"));
     const auto fast = parse_invocation_fast(bench_body(7), {});
@@ -222,7 +228,7 @@ TEST_CASE("the fast path handles the common shapes") {
 
 TEST_CASE("the fast path on the parser tests' shapes") {
     for (const auto& text : corpus_files()) differential(text);
-    declined(full_example);  // non-empty extras
+    declined(full_example);  // an object in a configuration list
     declined(R"({})");
     for (const char* member : {"intent", "locale", "tokens"})
         declined(with_context_member(member, ""));
@@ -256,11 +262,21 @@ TEST_CASE("the fast path on the parser tests' shapes") {
              {"attributesV2", R"({"a":[{"id":1,"value":"x","nestedIn":["1"]}]})"},
              {"attributesV2", R"({"a":[{"id":1,"value":"x","overlapsWith":{}}]})"},
              {"attributesV2", R"({"a":[{"id":1,"value":"x","extras":[]}]})"},
-             {"configuration", R"({"c":[1]})"},
+             {"configuration", R"({"c":1})"},
+             {"configuration", R"({"c":true})"},
              {"configuration", R"({"c":null})"},
-             {"configuration", R"({"c":[["x"]]})"},
+             {"configuration", R"({"c":{}})"},
+             {"configuration", R"([])"},
+             {"configuration", R"({"c":[1e400]})"},
+             {"configuration", R"({"c":[true,-1e400]})"},
+             {"attributesV2", R"({"a":[{"id":1,"value":"x","extras":{"k":1}}]})"},
+             {"attributesV2", R"({"a":[{"id":1,"value":"x","extras":{"k":[]}}]})"},
+             {"attributesV2", R"({"a":[{"id":1,"value":"x","extras":{"k":{}}}]})"},
          })
         declined(with_context_member(key, value));
+    // Valid, but containers inside configuration lists go the slow way.
+    for (const char* value : {R"([["x"]])", R"([{}])", R"([true,{"a":[1]}])", R"([[]])"})
+        declined(with_context_member("configuration", std::string(R"({"c":)") + value + "}"));
     declined(with_session("[]"));
     declined(with_session(R"({"id":1})"));
     declined(with_session(R"({"id":null})"));
@@ -294,6 +310,7 @@ TEST_CASE("the fast path: null means absent for optional members only") {
                  R"("session":null,"spiVersion":null)"));
     handled(with_session(R"({"id":"s","new":null,"attributes":null})"));
     handled(with_slot(R"("id":1,"value":"v","nestedIn":null,"overlapsWith":null,"extras":null)"));
+    handled(body(R"("configuration":{"c":[null,null]})"));
     // attributes null: derived from attributesV2 as when absent
     handled(body(R"("attributes":null,"attributesV2":{"s":[{"id":1,"value":"v"}]})"));
     handled(body(R"("attributesV2":{"s":[{"id":1,"value":"v"}]},"attributes":null)"));
@@ -304,6 +321,7 @@ TEST_CASE("the fast path: null means absent for optional members only") {
     declined(with_session(R"({"id":"s","attributes":{"k":null}})"));
     declined(body(R"("attributes":{"a":["x",null]})"));
     declined(with_slot(R"("id":1,"value":"v","nestedIn":[null])"));
+    declined(with_slot(R"("id":1,"value":"v","extras":{"k":null})"));
 }
 
 TEST_CASE("the fast path: members in any order, unknown members of any shape") {
@@ -320,6 +338,7 @@ TEST_CASE("the fast path: members in any order, unknown members of any shape") {
     declined(with_slot(R"("id":1,"value":"v","extras":)" + junk));
     declined(with_slot(R"("id":1,"value":"v","extras":{"k":null})"));
     handled(with_slot(R"("id":1,"value":"v","extras":{ })"));
+    handled(with_slot(R"("id":1,"value":"v","extras":{"a":"1","b":"2"})"));
 }
 
 TEST_CASE("the fast path: duplicate members and map keys go the slow way") {
@@ -336,6 +355,8 @@ TEST_CASE("the fast path: duplicate members and map keys go the slow way") {
     declined(body(R"("tokens":{"cvi":"a","c\u0076i":"b"})"));
     declined(body(R"("attributes":{"a":["x"],"a":["y"]})"));
     declined(body(R"("configuration":{"a":"x","a":["y"]})"));
+    declined(body(R"("configuration":{"a":[true],"a":[false]})"));
+    declined(with_slot(R"("id":1,"value":"x","extras":{"k":"1","k":"2"})"));
     declined(body(R"("attributesV2":{"a":[],"a":[{"id":1,"value":"x"}]})"));
     declined(with_session(R"({"id":"s","id":"t"})"));
     declined(with_session(R"({"id":"s","attributes":{"k":"1","k":"2"}})"));
@@ -376,6 +397,13 @@ TEST_CASE("the fast path: string limits count unescaped bytes") {
     declined(head + R"(,"attributes":{"a":["123456789"]}}})", small);
     declined(head + R"(,"attributes":{"1234567\n9":[]}}})", small);
     declined(head + R"(,"configuration":{"a":"123456789"}}})", small);
+    declined(head + R"(,"configuration":{"a":[true,"123456789"]}}})", small);
+    declined(head + R"(,"configuration":{"123456789":[true]}}})", small);
+    handled(head + R"(,"configuration":{"12345678":[true,"12345678"]}}})", small);
+    declined(head + R"(,"attributesV2":{"a":[{"id":1,"value":"v","extras":{"123456789":""}}]}}})",
+             small);
+    declined(head + R"(,"attributesV2":{"a":[{"id":1,"value":"v","extras":{"k":"123456789"}}]}}})",
+             small);
     declined(head + R"(}, "session":{"id":"123456789"}})", small);
     declined(head + R"(}, "spiVersion":"123456789"})", small);
     declined(head + R"(,"attributesV2":{"123456789":[]}}})", small);
@@ -384,16 +412,22 @@ TEST_CASE("the fast path: string limits count unescaped bytes") {
 }
 
 TEST_CASE("the fast path: numbers") {
-    for (const char* id : {"0", "-0", "1", "-1", "9223372036854775807", "-9223372036854775808"})
+    for (const char* id : {"0", "-0", "1", "-1", "2147483647", "-2147483648"})
         handled(with_slot(R"("id":)" + std::string(id) + R"(,"value":"v","nestedIn":[)" + id +
                           R"(],"overlapsWith":[)" + id + "," + id + "]"));
     // Valid, but the tree path converts these: the fast path leaves them to it.
     for (const char* id : {"1.0", "1e2", "-0.0", "0e0", "1E+2"})
         declined(with_slot(R"("id":)" + std::string(id) + R"(,"value":"v")"));
     declined(with_slot(R"("id":1,"value":"v","nestedIn":[2.0])"));
-    for (const char* id : {"9223372036854775808", "18446744073709551615", "1180591620717411303424",
-                           "1e400", "-1e400", "1.5", "-9223372036854775809"})
+    // Outside int32, the SPI's id type: refused by the tree, declined here.
+    for (const char* id : {"2147483648", "-2147483649", "9223372036854775807",
+                           "-9223372036854775808", "9223372036854775808", "18446744073709551615",
+                           "1180591620717411303424", "1e400", "-1e400", "1.5",
+                           "-9223372036854775809"}) {
         declined(with_slot(R"("id":)" + std::string(id) + R"(,"value":"v")"));
+        declined(with_slot(R"("id":1,"value":"v","nestedIn":[)" + std::string(id) + "]"));
+        declined(with_slot(R"("id":1,"value":"v","overlapsWith":[0,)" + std::string(id) + "]"));
+    }
     declined(with_slot(R"("id":1,"value":"v","overlapsWith":[18446744073709551615])"));
     declined(with_slot(R"("id":01,"value":"v")"));
     declined(with_slot(R"("id":+1,"value":"v")"));
@@ -402,11 +436,14 @@ TEST_CASE("the fast path: numbers") {
 
 TEST_CASE("the fast path: random mutations of valid bodies agree with the tree path") {
     const std::vector<std::string> seeds = {
-        bench_body(), protocol_example, full_example, body(),
+        bench_body(), protocol_example, full_example, spi_example, body(),
         body(R"("configuration":{"a":"x","b":["y","z"]},"attributesV2":{"c":[{"id":1,"value":"B"},)"
              R"({"id":2,"value":"K","nestedIn":[1],"overlapsWith":[1,2]}],"e":[]})",
              R"("session":{"id":"s","new":false,"attributes":{"k":"v"}},"x":[1,{"y":null}])"),
-        body(R"("skillId":"a\"b\u00e9\ud83d\ude00","attributes":{"\u00e9":["\n"]})")};
+        body(R"("skillId":"a\"b\u00e9\ud83d\ude00","attributes":{"\u00e9":["\n"]})"),
+        body(R"("configuration":{"f":[true,1,-2.5,null,"x",18446744073709551615],"s":"v"},)"
+             R"("attributesV2":{"a":[{"id":2147483647,"value":"v","nestedIn":null,)"
+             R"("overlapsWith":[-2147483648],"extras":{"k":"v"}}]})")};
     const std::vector<std::string> keys = {
         "context", "session", "spiVersion", "intent", "locale", "tokens", "skillId",
         "attributesV2", "attributes", "configuration", "clientTypeName", "userProfileConfig",
@@ -415,7 +452,8 @@ TEST_CASE("the fast path: random mutations of valid bodies agree with the tree p
         "null", "true", "0", "-1", "1.0", "1e2", "18446744073709551615", R"("")", R"("x")",
         R"("a\nb")", "[]", "[1]", R"(["x"])", "[null]", "{}", R"({"k":"v"})",
         R"({"id":1,"value":"v"})", R"([{"id":1,"value":"v"}])",
-        R"({"s":[{"id":2,"value":"w","extras":{}}]})"};
+        R"({"s":[{"id":2,"value":"w","extras":{}}]})", "[true,1,null]", "2147483648",
+        R"({"c":[false,2.5]})"};
     const std::string alphabet = "{}[]\",:\\ 0123456789.-+eEtrufalsn\nxu\xc3\xa9\xff";
     std::mt19937 rng(20261125);
     const auto pick = [&](std::size_t n) {

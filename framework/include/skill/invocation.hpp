@@ -2,6 +2,7 @@
 // The parsed invocation (SPI 1.4.1): plain data, no behaviour.
 // See docs/protocol.md for the wire form.
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include <cstdint>
 #include <map>
@@ -11,12 +12,14 @@
 
 namespace skill {
 
-/// One entry of `context.attributesV2[slot]`.
+/// One entry of `context.attributesV2[slot]`. The ids are int32 on the wire (wider ones are
+/// refused); nestedIn/overlapsWith null or absent are empty.
 struct SlotValue {
     std::int64_t id = 0;
     std::string value;
     std::vector<std::int64_t> nested_in;
     std::vector<std::int64_t> overlaps_with;
+    /// string -> string (the parser refuses other values)
     boost::json::object extras;
 };
 
@@ -35,7 +38,8 @@ struct Invocation {
     std::map<std::string, std::vector<SlotValue>> attributes_v2;
     /// service tokens, e.g. "cvi" (never logged)
     std::map<std::string, std::string> tokens;
-    std::map<std::string, std::vector<std::string>> configuration;
+    /// skill configuration: key -> values, each any JSON value (a string, a boolean, ...)
+    std::map<std::string, std::vector<boost::json::value>> configuration;
     std::string client_type_name;
     std::string user_profile_config;
     std::optional<Session> session;

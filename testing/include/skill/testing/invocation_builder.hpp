@@ -8,9 +8,12 @@
 // token as the user), no session. to_json() writes the SPI 1.4.1 wire form (docs/protocol.md).
 #include <skill/invocation.hpp>
 
+#include <cstddef>
 #include <initializer_list>
 #include <map>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace skill::testing {
@@ -28,7 +31,16 @@ public:
     InvocationBuilder& skill_id(std::string id);
     InvocationBuilder& session(std::string id, std::map<std::string, std::string> attributes = {},
                                bool is_new = true);
-    InvocationBuilder& configuration(std::string key, std::string value);
+    /// Adds one value to configuration entry `key`: any JSON value
+    /// (`.configuration("activateSomeFeature", true)`, `nullptr` is JSON null) or a string;
+    /// call again for a list.
+    InvocationBuilder& configuration(std::string key, boost::json::value value);
+    template <class String>
+        requires(std::is_convertible_v<const String&, std::string_view> &&
+                 !std::is_same_v<String, std::nullptr_t>)
+    InvocationBuilder& configuration(std::string key, const String& value) {
+        return configuration_string(std::move(key), value);
+    }
     /// Without a session the invocation carries none (the runtime then treats it as new).
     InvocationBuilder& no_session();
 
@@ -37,6 +49,8 @@ public:
     std::string json() const;
 
 private:
+    InvocationBuilder& configuration_string(std::string key, std::string_view value);
+
     Invocation invocation_;
 };
 
