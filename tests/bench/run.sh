@@ -13,7 +13,7 @@
 # BENCH_CONNECTIONS [32], BENCH_SERVER_THREADS [1], BENCH_LOG_LEVEL [info],
 # BENCH_STUB_CPU [client] (the persistence rows' stub beside wrk, or "server"),
 # (hello-skill's LOG_LEVEL), BENCH_BUILD_TYPE [Release], BENCH_ROWS [all: ceiling tell tell-quiet persistence
-# peer peer-persistence stub], BENCH_MARKDOWN (also write the table there).
+# persistence-tls peer peer-persistence stub], BENCH_MARKDOWN (also write the table there).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -26,7 +26,7 @@ runs=${BENCH_RUNS:-3}
 connections=${BENCH_CONNECTIONS:-32}
 server_threads=${BENCH_SERVER_THREADS:-1}
 log_level=${BENCH_LOG_LEVEL:-info}
-rows=${BENCH_ROWS:-ceiling tell tell-quiet persistence peer peer-persistence stub}
+rows=${BENCH_ROWS:-ceiling tell tell-quiet persistence persistence-tls peer peer-persistence stub}
 stub_cpu=${BENCH_STUB_CPU:-client}
 if [[ ${1:-} == --smoke ]]; then
     duration=1 warmup=0 runs=1
@@ -221,22 +221,45 @@ measure() {
     result[$row.errors]=$errors
 }
 
-start_stub() {
-    local port
+start_stub() {  # NAME CPU [tls]
+    local port scheme=http tls=()
     port=$(free_port)
+    if [[ ${3:-} == tls ]]; then
+        make_pki
+        scheme=https tls=(--tls-cert "$tmp/pki/cert.pem" --tls-key "$tmp/pki/key.pem")
+    fi
     # The stub stands in for a platform service on another machine: where it runs is
     # BENCH_STUB_CPU (client: beside wrk, the default; server: beside the server under test).
-    pin=$2 start stub "http://127.0.0.1:$port/k8s/readiness" env LOG_LEVEL=warning \
-        "$build/services/persistence-stub" --port "$port" --db "$tmp/$1.db"
-    stub_pid=$started stub_url=http://127.0.0.1:$port
+    CURL_CA_BUNDLE="$tmp/pki/ca.pem" pin=$2 start stub "$scheme://localhost:$port/k8s/readiness" \
+        env LOG_LEVEL=warning "$build/services/persistence-stub" --port "$port" --db "$tmp/$1.db" \
+        "${tls[@]}"
+    stub_pid=$started stub_url=$scheme://localhost:$port
+    [[ $scheme == https ]] || stub_url=http://127.0.0.1:$port
 }
 
-start_hello() {
-    local port
+# A throwaway CA and a certificate for localhost/127.0.0.1 (P-256), made here: no key
+# material in the repository.
+make_pki() {
+    local d=$tmp/pki
+    [[ -f $d/cert.pem ]] && return
+    mkdir -p "$d"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+        -subj /CN=bench-ca -keyout "$d/ca.key" -out "$d/ca.pem" \
+        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+        -keyout "$d/key.pem" -out "$d/leaf.csr" 2>/dev/null
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$d/ext"
+    openssl x509 -req -in "$d/leaf.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
+        -days 1 -extfile "$d/ext" -out "$d/cert.pem" 2>/dev/null
+}
+
+start_hello() {  # LOG_LEVEL [PERSISTENCE_URL [CA_FILE]]
+    local port ca=()
     port=$(free_port)
+    [[ -n ${3:-} ]] && ca=(TLS_CA_FILE="$3")
     start hello "http://127.0.0.1:$port/k8s/readiness" env HTTP_HOST=127.0.0.1 HTTP_PORT="$port" \
         HTTP_THREADS="$server_threads" LOG_LEVEL="$1" SERVICE_PERSISTENCE_URL="${2:-$stub_url}" \
-        "$build/skills/hello/hello-skill" --config "$root/config/skill.conf"
+        "${ca[@]}" "$build/skills/hello/hello-skill" --config "$root/config/skill.conf"
     hello_pid=$started hello_url=http://127.0.0.1:$port/v1/hello
 }
 
@@ -271,6 +294,16 @@ row_persistence() {
     start_hello "$log_level"
     check "$hello_url" skill HELLO_VISIT '"Visit '
     measure persistence "persistence hello-skill get+set (LOG_LEVEL=$log_level)" \
+        "$hello_pid" "$hello_url" skill HELLO_VISIT "$stub_pid"
+    stop "$hello_pid"
+    stop "$stub_pid"
+}
+
+row_persistence_tls() {  # the same, the stub over https (verified, pooled, resumed)
+    start_stub persistence-tls "$stub_cpu" tls
+    start_hello "$log_level" "$stub_url" "$tmp/pki/ca.pem"
+    check "$hello_url" skill HELLO_VISIT '"Visit '
+    measure persistence-tls "persistence hello-skill get+set, stub over https" \
         "$hello_pid" "$hello_url" skill HELLO_VISIT "$stub_pid"
     stop "$hello_pid"
     stop "$stub_pid"
@@ -325,7 +358,7 @@ report() {
     echo "| row | req/s | p50 ms | p99 ms | max ms | server CPU % | peak RSS MB |" \
         "stub CPU % | stub RSS MB | errors |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    for row in ceiling tell tell-quiet persistence peer peer-persistence stub; do
+    for row in ceiling tell tell-quiet persistence persistence-tls peer peer-persistence stub; do
         have "$row" || continue
         printf '| %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${result[$row.label]}" \
             "${result[$row.rps]}" "$(ms "${result[$row.p50]}")" "$(ms "${result[$row.p99]}")" \
@@ -346,6 +379,10 @@ report() {
     if have persistence && have peer-persistence; then
         target "persistence / peer get+set req/s" \
             "$(ratio "${result[persistence.rps]}" "${result[peer-persistence.rps]}")" ">=" 10
+    fi
+    if have persistence-tls && have persistence; then
+        target "persistence https / http get+set req/s" \
+            "$(ratio "${result[persistence-tls.rps]}" "${result[persistence.rps]}")" ">=" 0.7
     fi
     if have tell && have peer; then
         target "TELL / peer plain req/s" "$(ratio "${result[tell.rps]}" "${result[peer.rps]}")" ">=" 10
@@ -373,6 +410,7 @@ for row in $rows; do
     tell) row_tell tell "$log_level" ;;
     tell-quiet) row_tell tell-quiet warning ;;
     persistence) row_persistence ;;
+    persistence-tls) row_persistence_tls ;;
     peer) row_peer ;;
     peer-persistence) row_peer_persistence ;;
     stub) row_stub ;;
@@ -382,7 +420,7 @@ done
 
 report | tee "${BENCH_MARKDOWN:-/dev/null}"
 bad=0
-for row in ceiling tell tell-quiet persistence peer peer-persistence stub; do
+for row in ceiling tell tell-quiet persistence persistence-tls peer peer-persistence stub; do
     if have "$row" && ((result[$row.errors] > 0)); then
         say "$row: ${result[$row.errors]} errors or non-2xx answers"
         bad=1

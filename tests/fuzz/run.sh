@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 seconds="${1:-60}"
 build_dir="${BUILD_DIR:-build-fuzz}"
 jobs="${JOBS:-2}"
-targets=(${FUZZ_TARGETS:-fuzz_invocation_parser fuzz_http_request fuzz_config fuzz_stub_api})
+targets=(${FUZZ_TARGETS:-fuzz_invocation_parser fuzz_http_request fuzz_config fuzz_stub_api fuzz_bearer_token})
 [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "usage: $0 [seconds-per-target]" >&2; exit 2; }
 
 # clang 16 from Debian: clang 14 cannot compile std::source_location with libstdc++ 12.

@@ -84,10 +84,12 @@ Health health_of_failure(const boost::system::error_code& failed) {
     return Health::unwell;  // no connection, no answer in time, TLS refused, cut off
 }
 
+}  // namespace
+
 // RFC 6750 b64token: what a bearer token may contain. Everything else (CR/LF above
 // all: header injection, a second request on a pooled connection) never reaches
 // the wire.
-bool is_bearer_token(std::string_view token) {
+bool is_bearer_token(std::string_view token) noexcept {
     if (token.empty() || token.size() > max_token_bytes) return false;
     std::size_t end = token.size();
     while (end > 1 && token[end - 1] == '=') --end;
@@ -99,6 +101,8 @@ bool is_bearer_token(std::string_view token) {
     }
     return true;
 }
+
+namespace {
 
 boost::json::value parse_json(std::string_view body, Operation op, int status) {
     boost::system::error_code ec;

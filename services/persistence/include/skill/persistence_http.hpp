@@ -65,6 +65,11 @@ struct PersistenceOptions {
     PersistenceObserver observer;  // optional
 };
 
+/// Whether `token` may go into `Authorization: Bearer <token>`: an RFC 6750
+/// b64token (ALPHA / DIGIT / "-._~+/", then "=" padding) of at most 16 KiB.
+/// Anything else (CR/LF above all) never reaches the wire: PersistenceErrc::invalid_token.
+bool is_bearer_token(std::string_view token) noexcept;
+
 /// "get", "get_all", "set", "remove" (log fields, metric labels).
 std::string_view to_string(PersistenceTransport::Operation op) noexcept;
 
