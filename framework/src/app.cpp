@@ -75,7 +75,7 @@ App::App(Settings settings, const IntentRegistry& registry)
         // one client and transport per I/O thread: connections never cross threads.
         net::ClientOptions client_options;
         client_options.tls = std::make_shared<net::TlsClientContext>(
-            net::TlsOptions{.ca_file = settings_.tls.ca_file});
+            net::TlsClientOptions{.ca_file = settings_.tls.ca_file});
         if (settings_.persistence.timeout >= settings_.skill.timeout)
             log::warning("app", "[service-persistence] timeout is not below [skill] timeout: "
                                 "persistence calls end before the invocation deadline instead");

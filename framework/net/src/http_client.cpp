@@ -241,7 +241,7 @@ struct TlsClientContext::Impl {
     asio::ssl::context context{asio::ssl::context::tls_client};
 };
 
-TlsClientContext::TlsClientContext(const TlsOptions& options) : impl_(std::make_unique<Impl>()) {
+TlsClientContext::TlsClientContext(const TlsClientOptions& options) : impl_(std::make_unique<Impl>()) {
     auto& context = impl_->context;
     SSL_CTX* native = context.native_handle();
     SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);

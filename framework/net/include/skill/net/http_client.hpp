@@ -24,7 +24,7 @@ struct Url {
 };
 
 /// Client TLS settings of a process (docs/operations.md, [tls]).
-struct TlsOptions {
+struct TlsClientOptions {
     std::string ca_file;  // PEM bundle trusted in addition to the system store; "" = none
 };
 
@@ -34,7 +34,7 @@ struct TlsOptions {
 class TlsClientContext {
 public:
     /// Throws std::runtime_error naming the file when `ca_file` cannot be loaded.
-    explicit TlsClientContext(const TlsOptions& options = {});
+    explicit TlsClientContext(const TlsClientOptions& options = {});
     ~TlsClientContext();
     TlsClientContext(const TlsClientContext&) = delete;
     TlsClientContext& operator=(const TlsClientContext&) = delete;
