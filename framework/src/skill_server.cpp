@@ -6,6 +6,7 @@
 #include "trace.hpp"
 
 #include <skill/log.hpp>
+#include <skill/secure_compare.hpp>
 #include <skill/net/http_server.hpp>
 
 #include <boost/beast/core/detail/base64.hpp>
@@ -46,18 +47,6 @@ constexpr std::string_view liveness_path = "/k8s/liveness", readiness_path = "/k
                            prometheus_path = "/prometheus";
 
 }  // namespace
-
-bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
-    // Runs over the longer input whatever the contents, so timing reveals nothing but lengths.
-    std::size_t n = std::max(a.size(), b.size());
-    unsigned char diff = a.size() != b.size();
-    for (std::size_t i = 0; i < n; ++i) {
-        unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
-        unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
-        diff |= static_cast<unsigned char>(x ^ y);
-    }
-    return diff == 0;
-}
 
 std::string http_error_body(http::status status, std::string_view detail) {
     int code = status == http::status::not_found ? 1 : status >= http::status::internal_server_error ? 999 : 3;

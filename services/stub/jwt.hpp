@@ -81,4 +81,8 @@ std::string make_dev_token(std::string_view user, std::string_view skill,
 std::string base64url_encode(std::string_view bytes);
 std::optional<std::string> base64url_decode(std::string_view text);
 
+/// HMAC-SHA256 (RFC 2104) of `message` under `key`, from OpenSSL: the 32 raw bytes
+/// a JWT's HS256 signature carries.
+std::string hmac_sha256(std::string_view key, std::string_view message);
+
 }  // namespace skill::stub

@@ -226,9 +226,6 @@ TEST_CASE("basic auth on invoke and info, constant-time compared") {
     CHECK(s.invoke(invocation("ECHO"), "Authorization: Basic Y3ZpOnMzY3JldB==\r\n").status == 401);
     CHECK(test::http_request(s.port, "GET", "/v1/test/info").status == 401);
     CHECK(test::http_request(s.port, "GET", "/k8s/liveness").status == 200);  // probes stay open
-    CHECK(runtime::constant_time_equal("abc", "abc"));
-    CHECK_FALSE(runtime::constant_time_equal("abc", "abd"));
-    CHECK_FALSE(runtime::constant_time_equal("abc", "abcd"));
 }
 
 TEST_CASE("keep-alive: many invocations on one connection") {
