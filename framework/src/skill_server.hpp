@@ -42,7 +42,7 @@ private:
     Metrics& metrics_;
     std::string info_path_;
     std::string info_body_;       // serialised once
-    std::string expected_auth_;   // "Basic base64(cvi:key)", empty when auth is off
+    std::string expected_credentials_;  // base64(cvi:key) of Basic auth, empty when auth is off
 };
 
 /// Error body of the answers the HTTP layer writes itself ({"code":..,"text":..,"detail":..}).

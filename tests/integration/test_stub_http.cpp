@@ -162,6 +162,12 @@ TEST_CASE("requests without a usable token get 401", "[stub][http]") {
         CHECK(body_of(r).at("error") == "unauthorized");
         CHECK(r.header("www-authenticate") == "Bearer");
     }
+    // The scheme name is case-insensitive (RFC 9110 §11.1).
+    for (std::string_view scheme : {"bearer", "BEARER", "bEaReR"}) {
+        const std::string header = "Authorization: " + std::string(scheme) + " " +
+                                   make_dev_token("anna", "s") + "\r\n";
+        CHECK(c.request("GET", entry, {}, header).status == 200);
+    }
     // Dev mode: an unsigned token with both claims is accepted.
     CHECK(
         c.request("GET", data, {}, auth(unsigned_token(R"({"sub":"a","skill_id":"s"})"))).status ==

@@ -158,6 +158,12 @@ TEST_CASE("make_dev_token produces a verifiable HS256 token", "[jwt]") {
 TEST_CASE("bearer_token extracts the token from an Authorization value", "[jwt]") {
     CHECK(bearer_token("Bearer abc.def.ghi") == std::string_view("abc.def.ghi"));
     CHECK(bearer_token("bearer  abc ") == std::string_view("abc"));
+    // RFC 9110 §11.1: the scheme name is case-insensitive.
+    CHECK(bearer_token("BEARER abc") == std::string_view("abc"));
+    CHECK(bearer_token("bEaReR abc") == std::string_view("abc"));
+    CHECK_FALSE(bearer_token("Bearerabc"));
+    CHECK_FALSE(bearer_token("Bearer"));
+    CHECK_FALSE(bearer_token("Bearers abc"));
     CHECK_FALSE(bearer_token("Basic dXNlcjpwYXNz"));
     CHECK_FALSE(bearer_token("Bearer "));
     CHECK_FALSE(bearer_token(""));
