@@ -118,8 +118,11 @@ std::string base64url_encode(std::string_view bytes) {
 }
 
 std::optional<std::string> base64url_decode(std::string_view text) {
-    while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-    if (text.size() % 4 == 1) return std::nullopt;  // no byte count encodes to that length
+    // Exactly one encoding per byte string (RFC 7515 §2, RFC 4648 §3.5): no '=' padding
+    // (it is not in the alphabet), no length that no byte count encodes to, and the
+    // unused low bits of the last character must be zero. Otherwise one signature
+    // would have several spellings, all accepted.
+    if (text.size() % 4 == 1) return std::nullopt;
     std::string out;
     out.reserve(text.size() * 3 / 4);
     std::uint32_t acc = 0;
@@ -134,6 +137,8 @@ std::optional<std::string> base64url_decode(std::string_view text) {
             out.push_back(static_cast<char>((acc >> bits) & 0xff));
         }
     }
+    // 2 or 4 bits are left over after a final group of 2 or 3 characters.
+    if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
     return out;
 }
 

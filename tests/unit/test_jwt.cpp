@@ -53,10 +53,76 @@ TEST_CASE("base64url round-trips and rejects foreign characters", "[jwt]") {
         CHECK(base64url_decode(base64url_encode(s)) == s);
     }
     CHECK(base64url_encode("\xfb\xff") == "-_8");  // the url-safe alphabet, no padding
-    CHECK(base64url_decode("Zm9vYg==") == std::string("foob"));
+    CHECK(base64url_decode("Zm9vYg") == std::string("foob"));
     CHECK_FALSE(base64url_decode("Zm9v+g"));  // '+' is standard base64, not base64url
+    CHECK_FALSE(base64url_decode("Zm9v/w"));
     CHECK_FALSE(base64url_decode("Zm9v!"));
-    CHECK_FALSE(base64url_decode("Z"));  // no byte count encodes to one character
+    CHECK_FALSE(base64url_decode("Zm9v Yg"));
+    CHECK_FALSE(base64url_decode(std::string("Zm9v\0g", 6)));
+    CHECK_FALSE(base64url_decode("Z"));      // no byte count encodes to one character
+    CHECK_FALSE(base64url_decode("Zm9vY"));  // nor to 4n+1
+}
+
+TEST_CASE("base64url accepts exactly one encoding per byte string", "[jwt]") {
+    SECTION("no padding") {
+        CHECK_FALSE(base64url_decode("Zm9vYg=="));
+        CHECK_FALSE(base64url_decode("Zm9vYg="));
+        CHECK_FALSE(base64url_decode("Zm8="));
+        CHECK_FALSE(base64url_decode("===="));
+        CHECK_FALSE(base64url_decode("="));
+    }
+    SECTION("the unused low bits of the last character must be zero") {
+        CHECK(base64url_decode("Zg") == std::string("f"));   // 'g' = 100000: 4 unused bits clear
+        CHECK_FALSE(base64url_decode("Zh"));                 // same byte, low bit set
+        CHECK_FALSE(base64url_decode("Zv"));
+        CHECK(base64url_decode("Zm8") == std::string("fo"));  // '8' = 111100: 2 unused bits clear
+        CHECK_FALSE(base64url_decode("Zm9"));
+        CHECK_FALSE(base64url_decode("Zm-"));
+    }
+    SECTION("exhaustively, for every text of 2 and 3 characters") {
+        // Decoding succeeds exactly when the text is what encoding the result gives.
+        const std::string_view alphabet =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        std::size_t accepted2 = 0, accepted3 = 0, mismatches = 0;
+        for (const char a : alphabet) {
+            for (const char b : alphabet) {
+                const std::string two{a, b};
+                const auto bytes = base64url_decode(two);
+                if (bytes) ++accepted2;
+                if (bytes && base64url_encode(*bytes) != two) ++mismatches;
+                for (const char c : alphabet) {
+                    const std::string three{a, b, c};
+                    const auto more = base64url_decode(three);
+                    if (more) ++accepted3;
+                    if (more && base64url_encode(*more) != three) ++mismatches;
+                }
+            }
+        }
+        CHECK(mismatches == 0);
+        CHECK(accepted2 == 256);      // one text per byte
+        CHECK(accepted3 == 65'536);   // one text per pair of bytes
+    }
+}
+
+TEST_CASE("a signature spelled with other unused bits is refused", "[jwt]") {
+    // 32 signature bytes are 43 characters: the last one carries 2 unused bits.
+    const JwtVerifier verifier(std::string("s3cret"));
+    const std::string token = sign(R"({"alg":"HS256"})", good_claims, "s3cret");
+    REQUIRE(verifier.verify(token, now));
+    REQUIRE(token.size() - token.rfind('.') - 1 == 43);
+    const std::string_view alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const auto last = alphabet.find(token.back());
+    REQUIRE(last % 4 == 0);
+    for (std::size_t low = 1; low < 4; ++low) {
+        std::string other = token;
+        other.back() = alphabet[last + low];  // the same 32 bytes, another spelling
+        const auto outcome = verifier.verify(other, now);
+        CHECK_FALSE(outcome);
+        CHECK(outcome.reason == "signature is not base64url");
+    }
+    CHECK_FALSE(verifier.verify(token + "=", now));
+    CHECK_FALSE(verifier.verify(token + "==", now));
 }
 
 TEST_CASE("dev mode reads the claims without checking the signature", "[jwt]") {
