@@ -15,6 +15,7 @@
 #include <skill/log.hpp>
 
 #include "entry_table.hpp"
+#include "json_numbers.hpp"
 
 namespace skill::stub {
 
@@ -113,7 +114,8 @@ Store::~Store() {
 }
 
 boost::asio::awaitable<StoreResult> Store::submit(Operation op) {
-    if (op.kind == Operation::Kind::set && op.json.empty())
+    // Not finite: left to EntryTable::set, which refuses it (serialised, it is not JSON).
+    if (op.kind == Operation::Kind::set && op.json.empty() && finite_numbers(op.data))
         op.json = boost::json::serialize(op.data);
     auto initiate = [this](auto handler, Operation operation) {
         using Handler = decltype(handler);

@@ -267,6 +267,40 @@ TEST_CASE("bad request bodies and parameters get 400, and the server keeps servi
     CHECK(good.keep_alive);
 }
 
+TEST_CASE("numbers JSON cannot round-trip get 400 and are not stored", "[stub][http]") {
+    RunningStub stub;
+    RawClient c(stub.port);
+    const std::string who = token("anna", "s");
+    REQUIRE(c.request("POST", entry, R"({"data":{"n":1}})", who).status == 200);
+    for (std::string_view body :
+         {R"({"data":{"n":1e400}})", R"({"data":{"n":-1e400}})", R"({"data":{"n":[1,{"m":2E308}]}})",
+          R"({"data":{"n":18446744073709551616}})", R"({"data":{"n":-9223372036854775809}})",
+          R"({"data":{"n":1},"extra":1e400})"}) {
+        for (std::string_view query : {"", "?replace=false"}) {
+            INFO(body << query);
+            const auto r = c.request("POST", std::string(entry) + std::string(query), body, who);
+            CHECK(r.status == 400);
+            CHECK(body_of(r).at("error") == "bad_request");
+            CHECK(body_of(r).at("detail").as_string().find("out of range") != json::string::npos);
+        }
+    }
+    // Nothing was stored, and every read still answers JSON.
+    auto r = c.request("GET", data, {}, who);
+    CHECK(r.status == 200);
+    CHECK(body_of(r) == json::value{{"n", 1}});
+    CHECK(c.request("GET", entry, {}, who).status == 200);
+    // The extremes that do round-trip are stored and read back exactly.
+    const std::string edge =
+        R"({"big":18446744073709551615,"low":-9223372036854775808,"max":1.7976931348623157e308,"tiny":1e-400})";
+    r = c.request("POST", entry, R"({"data":)" + edge + "}", who);
+    REQUIRE(r.status == 200);
+    r = c.request("GET", data, {}, who);
+    REQUIRE(r.status == 200);
+    CHECK(body_of(r) == json::parse(edge));
+    CHECK(body_of(r).at("big").is_uint64());
+    CHECK(body_of(r).at("low").is_int64());
+}
+
 TEST_CASE("unknown paths get 404, wrong methods 405", "[stub][http]") {
     RunningStub stub;
     RawClient c(stub.port);

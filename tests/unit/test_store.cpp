@@ -6,7 +6,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -180,6 +182,45 @@ TEST_CASE("stored text is answered as serialising its object gives", "[store]") 
     const auto merged = call(store, op(Kind::merge, "u", "s", {{"c", 1}}));
     CHECK(merged.data == expected.substr(0, expected.size() - 1) + R"(,"c":1})");
     CHECK(call(store, op(Kind::set, "u", "s", {{"d", 2.5}})).data == R"({"d":2.5E0})");
+}
+
+TEST_CASE("nothing non-finite is written", "[store]") {
+    TempDir dir;
+    Store store(dir.file("test.db"));
+    const double inf = std::numeric_limits<double>::infinity();
+    REQUIRE(call(store, op(Kind::set, "u", "s", {{"k", 1}})).ok);
+    // Serialised, infinity is `Infinity`: not JSON, and every later read would fail.
+    const auto set = call(store, op(Kind::set, "u", "s", {{"k", inf}}));
+    CHECK_FALSE(set.ok);
+    const auto merge = call(store, op(Kind::merge, "u", "s", {{"n", {{"deep", -inf}}}}));
+    CHECK_FALSE(merge.ok);
+    const auto fresh = call(store, op(Kind::set, "u", "t", {{"k", std::nan("")}}));
+    CHECK_FALSE(fresh.ok);
+    CHECK(parsed(call(store, op(Kind::get_all, "u", ""))) ==
+          boost::json::object{{"s", {{"k", 1}}}});
+}
+
+TEST_CASE("a stored number JSON cannot round-trip fails the read, not the JSON", "[store]") {
+    TempDir dir;
+    {
+        // Rows edited by hand: the stub itself never writes these.
+        Database raw(dir.file("test.db"));
+        raw.exec(
+            "CREATE TABLE entries (id INTEGER PRIMARY KEY, user TEXT NOT NULL, "
+            "skill TEXT NOT NULL, data TEXT NOT NULL, UNIQUE(user, skill))");
+        raw.exec(R"(INSERT INTO entries(user, skill, data) VALUES('u', 's', '{"n":1e400}'))");
+        raw.exec(
+            R"(INSERT INTO entries(user, skill, data) VALUES('v', 's', '{"n":18446744073709551616}'))");
+    }
+    Store store(dir.file("test.db"));
+    for (const char* user : {"u", "v"}) {
+        const auto get = call(store, op(Kind::get, user, "s"));
+        CHECK_FALSE(get.ok);
+        CHECK(get.error.find("round-trip") != std::string::npos);
+        CHECK_FALSE(call(store, op(Kind::get_all, user, "")).ok);
+        // A merge would otherwise write the stored number back as `Infinity`.
+        CHECK_FALSE(call(store, op(Kind::merge, user, "s", {{"k", 1}})).ok);
+    }
 }
 
 TEST_CASE("concurrent merges from several io_contexts all land", "[store]") {
