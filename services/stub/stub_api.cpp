@@ -244,6 +244,7 @@ Awaitable<Response> StubApi::store_data(Request& req, const Identity& who) {
     if (!replace) co_return error(req, http::status::bad_request, "replace must be true or false");
     const auto kind = *replace ? Operation::Kind::set : Operation::Kind::merge;
     Operation op{kind, who.user, who.skill};
+    op.bytes = req.body().size();
     const auto problem = parse_body(req.body(), op);
     if (!problem.empty()) {
         // Refused hostile input is worth a line; the token (and the query) never are.
@@ -259,6 +260,13 @@ Awaitable<Response> StubApi::store_data(Request& req, const Identity& who) {
 Awaitable<Response> StubApi::run(Request& req, Operation op) {
     const auto kind = op.kind;
     StoreResult r = co_await store_.submit(std::move(op));
+    if (r.busy) {
+        // The store logs refusals (once per burst); the client should come back.
+        Response res = error(req, http::status::service_unavailable,
+                             "too many writes queued; retry later");
+        res.set(http::field::retry_after, "1");
+        co_return res;
+    }
     if (!r.ok) {
         log::error(logger, "store operation failed", {{"error", std::string_view(r.error)}});
         co_return error(req, http::status::internal_server_error, "storage failure");

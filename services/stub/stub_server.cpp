@@ -52,7 +52,7 @@ std::string identity_options_problem(const StubOptions& options) {
 
 StubServer::StubServer(StubOptions options)
     : options_(checked(std::move(options))),
-      store_(std::make_unique<Store>(options_.db_path)),
+      store_(std::make_unique<Store>(options_.db_path, options_.max_queued_write_bytes)),
       api_(std::make_unique<StubApi>(*store_, JwtVerifier(options_.jwt_secret))),
       server_(std::make_unique<net::HttpServer>(
           server_options(options_),

@@ -27,6 +27,8 @@ struct StubOptions {
     unsigned threads = 1;
     std::size_t max_body_bytes = 1024 * 1024;  // over it: 413
     std::size_t max_connections = 10'000;      // over it: 503
+    // Bytes of writes queued but not yet committed; a write over it: 503 (Store::submit).
+    std::size_t max_queued_write_bytes = default_max_queued_write_bytes;
 };
 
 /// Whether `host` is an IP address of this machine's loopback interface
@@ -58,6 +60,8 @@ class StubServer {
     std::uint16_t port() const noexcept;
     bool checks_signatures() const noexcept { return options_.jwt_secret.has_value(); }
     const StubOptions& options() const noexcept { return options_; }
+    /// The store (tests: pause and resume its queue).
+    Store& store() noexcept { return *store_; }
 
   private:
     StubOptions options_;

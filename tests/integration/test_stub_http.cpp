@@ -363,3 +363,63 @@ TEST_CASE("concurrent merges over HTTP all land", "[stub][http]") {
     CHECK(stored.size() == static_cast<std::size_t>(requests));
     for (int i = 0; i < requests; ++i) CHECK(stored.contains("k" + std::to_string(i)));
 }
+
+TEST_CASE("writes over the queue's bound get 503 with Retry-After; queued ones commit",
+          "[stub][http]") {
+    StubOptions options;
+    options.max_queued_write_bytes = 64 * 1024;
+    RunningStub stub(options);
+    constexpr int requests = 10;
+    constexpr int fit = 3;  // 20 KiB bodies: three fit in 64 KiB, a fourth does not
+    const std::string port = std::to_string(stub.port);
+    const std::string payload(20 * 1024, 'x');
+    stub.server->store().pause();
+
+    boost::asio::io_context io;
+    skill::net::HttpClient client(io.get_executor());
+    int ok = 0, busy = 0, other = 0;
+    bool resumed = false;
+    for (int i = 0; i < requests; ++i) {
+        // Each to its own skill, so the committed writes can be counted afterwards.
+        skill::net::Request req{skill::net::http::verb::post, std::string(entry), 11};
+        req.set(skill::net::http::field::authorization,
+                "Bearer " + make_dev_token("anna", "s" + std::to_string(i)));
+        req.set(skill::net::http::field::content_type, "application/json");
+        req.body() = json::serialize(json::object{{"data", {{"p", payload}}}});
+        boost::asio::co_spawn(
+            io,
+            [&, req = std::move(req)]() mutable -> skill::net::Awaitable<void> {
+                auto result = co_await client.send("127.0.0.1", port, std::move(req),
+                                                   std::chrono::seconds(20));
+                if (result.error) {
+                    ++other;
+                } else if (result.response.result_int() == 200) {
+                    ++ok;
+                } else if (result.response.result_int() == 503) {
+                    ++busy;
+                    const auto& res = result.response;
+                    CHECK(res[skill::net::http::field::retry_after] == "1");
+                    CHECK(json::parse(res.body()).at("error") == "unavailable");
+                } else {
+                    ++other;
+                }
+                // Every refusal is in while the queue is still paused: now let it commit.
+                if (busy == requests - fit && !resumed) {
+                    resumed = true;
+                    CHECK(ok == 0);
+                    stub.server->store().resume();
+                }
+            },
+            boost::asio::detached);
+    }
+    io.run();
+    CHECK(resumed);
+    CHECK(busy == requests - fit);
+    CHECK(ok == fit);
+    CHECK(other == 0);
+    CHECK(stub.server->store().queued_write_bytes() == 0);
+    CHECK(stub.server->store().refused_writes() == static_cast<std::uint64_t>(requests - fit));
+    const auto all = skill::test::http_request(stub.port, "GET", entry, {}, token("anna", "any"));
+    REQUIRE(all.status == 200);
+    CHECK(body_of(all).as_object().size() == static_cast<std::size_t>(fit));
+}

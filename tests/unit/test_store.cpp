@@ -223,6 +223,57 @@ TEST_CASE("a stored number JSON cannot round-trip fails the read, not the JSON",
     }
 }
 
+TEST_CASE("writes over the queue's bound are refused busy, reads never", "[store]") {
+    TempDir dir;
+    constexpr std::size_t bound = 4096;
+    Store store(dir.file("test.db"), bound);
+    asio::io_context io;
+    const std::string payload(1000, 'x');  // ~1.3 KiB a write with the ids and overhead
+    std::vector<std::optional<StoreResult>> writes(6);
+    std::optional<StoreResult> read;
+    store.pause();
+    for (std::size_t i = 0; i < writes.size(); ++i)
+        spawn(io, store, op(Kind::set, "u", "s" + std::to_string(i), {{"p", payload}}), writes[i]);
+    spawn(io, store, op(Kind::get_all, "u", ""), read);
+    io.poll();  // queued (or refused) in order; the paused store commits nothing
+    CHECK(store.queued_write_bytes() <= bound);
+    CHECK(store.queued_write_bytes() > bound - 1500);
+    // The refused ones are answered at once, while the queue is still paused.
+    std::size_t refused = 0;
+    for (const auto& w : writes) {
+        if (!w) continue;
+        CHECK(w->busy);
+        CHECK_FALSE(w->ok);
+        ++refused;
+    }
+    CHECK(refused == 3);
+    CHECK(store.refused_writes() == 3);
+    CHECK_FALSE(read);  // the read was queued, not refused
+
+    store.resume();
+    io.run();
+    for (std::size_t i = 0; i < 3; ++i) {
+        REQUIRE(writes[i]);
+        CHECK(writes[i]->ok);
+        CHECK_FALSE(writes[i]->busy);
+    }
+    REQUIRE(read);
+    CHECK(read->ok);
+    CHECK(store.queued_write_bytes() == 0);  // given back at commit
+    CHECK(parsed(call(store, op(Kind::get_all, "u", ""))).size() == 3);
+    // The queue has room again.
+    CHECK(call(store, op(Kind::set, "u", "s5", {{"p", payload}})).ok);
+}
+
+TEST_CASE("a write alone in the queue is taken whatever its size", "[store]") {
+    TempDir dir;
+    Store store(dir.file("test.db"), 16);
+    const auto big = call(store, op(Kind::set, "u", "s", {{"p", std::string(10'000, 'x')}}));
+    CHECK(big.ok);
+    CHECK_FALSE(big.busy);
+    CHECK(store.queued_write_bytes() == 0);
+}
+
 TEST_CASE("concurrent merges from several io_contexts all land", "[store]") {
     TempDir dir;
     Store store(dir.file("test.db"));
