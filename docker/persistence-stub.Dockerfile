@@ -20,4 +20,8 @@ EXPOSE 1555
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD ["skill-invoke", "--probe", "http://127.0.0.1:1555/k8s/liveness"]
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["/usr/local/bin/persistence-stub", "--host", "0.0.0.0", "--port", "1555", "--db", "/data/persistence.db"]
+# A container must bind 0.0.0.0, which the stub refuses for unverified tokens unless told:
+# --insecure-unverified says so (compose does not publish the port). Set
+# PERSISTENCE_STUB_JWT_SECRET in the container's environment to verify tokens instead
+# (--dev-token inside the container then signs with it; the flag has no effect).
+ENTRYPOINT ["/usr/local/bin/persistence-stub", "--host", "0.0.0.0", "--port", "1555", "--db", "/data/persistence.db", "--insecure-unverified"]

@@ -6,6 +6,7 @@
 #include "trace.hpp"
 
 #include <skill/log.hpp>
+#include <skill/secure_compare.hpp>
 #include <skill/net/http_server.hpp>
 
 #include <boost/beast/core/detail/base64.hpp>
@@ -13,6 +14,7 @@
 #include <boost/json/value.hpp>
 
 #include <chrono>
+#include <optional>
 
 namespace skill::runtime {
 
@@ -21,12 +23,30 @@ namespace json = boost::json;
 
 namespace {
 
-std::string basic_auth_value(std::string_view user, std::string_view password) {
+/// The credentials of `Authorization: Basic <credentials>`: base64(user:password).
+std::string basic_credentials(std::string_view user, std::string_view password) {
     namespace b64 = boost::beast::detail::base64;
     std::string plain = std::string(user) + ":" + std::string(password);
     std::string out(b64::encoded_size(plain.size()), '\0');
     out.resize(b64::encode(out.data(), plain.data(), plain.size()));
-    return "Basic " + out;
+    return out;
+}
+
+/// The credentials of an Authorization value whose scheme is Basic, in any letter
+/// case (RFC 9110 §11.1: scheme names are case-insensitive), after 1*SP; nothing
+/// for another scheme. The credentials themselves are returned as sent.
+std::optional<std::string_view> basic_credentials_of(std::string_view authorization) {
+    constexpr std::string_view scheme = "basic";
+    if (authorization.size() <= scheme.size() || authorization[scheme.size()] != ' ')
+        return std::nullopt;
+    for (std::size_t i = 0; i < scheme.size(); ++i) {
+        const char c = authorization[i];
+        const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        if (lower != scheme[i]) return std::nullopt;
+    }
+    std::string_view credentials = authorization.substr(scheme.size());
+    while (!credentials.empty() && credentials.front() == ' ') credentials.remove_prefix(1);
+    return credentials;
 }
 
 net::Response answer(const net::Request& req, http::status status, std::string body) {
@@ -46,18 +66,6 @@ constexpr std::string_view liveness_path = "/k8s/liveness", readiness_path = "/k
                            prometheus_path = "/prometheus";
 
 }  // namespace
-
-bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
-    // Runs over the longer input whatever the contents, so timing reveals nothing but lengths.
-    std::size_t n = std::max(a.size(), b.size());
-    unsigned char diff = a.size() != b.size();
-    for (std::size_t i = 0; i < n; ++i) {
-        unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
-        unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
-        diff |= static_cast<unsigned char>(x ^ y);
-    }
-    return diff == 0;
-}
 
 std::string http_error_body(http::status status, std::string_view detail) {
     int code = status == http::status::not_found ? 1 : status >= http::status::internal_server_error ? 999 : 3;
@@ -80,12 +88,14 @@ Router::Router(const Settings& settings, const Dispatcher& dispatcher,
                                               {"skillVersion", settings.skill.version},
                                               {"supportedLocales", std::move(locales)}});
     if (settings.skill.auth == Settings::Skill::Auth::basic)
-        expected_auth_ = basic_auth_value("cvi", settings.skill.api_key);
+        expected_credentials_ = basic_credentials("cvi", settings.skill.api_key);
 }
 
 bool Router::authorised(const net::Request& req) const {
-    if (expected_auth_.empty()) return true;
-    return constant_time_equal(req[http::field::authorization], expected_auth_);
+    if (expected_credentials_.empty()) return true;
+    // The scheme name is public; only the credentials are compared in constant time.
+    const auto credentials = basic_credentials_of(req[http::field::authorization]);
+    return credentials && constant_time_equal(*credentials, expected_credentials_);
 }
 
 net::Awaitable<net::Response> Router::route(net::Request& req) const {

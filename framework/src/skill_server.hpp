@@ -42,11 +42,8 @@ private:
     Metrics& metrics_;
     std::string info_path_;
     std::string info_body_;       // serialised once
-    std::string expected_auth_;   // "Basic base64(cvi:key)", empty when auth is off
+    std::string expected_credentials_;  // base64(cvi:key) of Basic auth, empty when auth is off
 };
-
-/// Constant-time comparison of secrets (no early exit on the first difference).
-bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 
 /// Error body of the answers the HTTP layer writes itself ({"code":..,"text":..,"detail":..}).
 std::string http_error_body(net::http::status status, std::string_view detail);

@@ -3,8 +3,9 @@
 #include <sqlite3.h>
 
 #include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+
+#include "json_numbers.hpp"
 
 namespace skill::stub {
 namespace {
@@ -22,11 +23,21 @@ Database& configured(Database& db) {
     return db;
 }
 
+/// Stored text as a JSON object. The stub only writes objects whose numbers round-trip;
+/// a row edited by hand that holds e.g. 1e400 is refused like any other corrupt row,
+/// rather than answered as `Infinity` or merged into a new write.
 boost::json::object parse_stored(std::string_view text, boost::json::storage_ptr storage) {
     boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(text, ec, std::move(storage));
+    boost::json::value v = parse_checked(text, ec, std::move(storage));
+    if (ec.category() == json_number_category())
+        throw StoreError("stored data holds a number JSON cannot round-trip: " + ec.message());
     if (ec || !v.is_object()) throw StoreError("stored data is not a JSON object");
     return std::move(v.as_object());
+}
+
+/// Nothing non-finite is ever written: serialised, it would not be JSON.
+void require_finite(const boost::json::object& data) {
+    if (!finite_numbers(data)) throw StoreError("data holds a number that is not finite");
 }
 
 /// Stored text as the answer carries it: parsed (it must be a JSON object) and
@@ -95,7 +106,11 @@ StoreResult EntryTable::get_all(const Operation& op) {
 }
 
 StoreResult EntryTable::set(Operation& op) {
-    if (op.json.empty()) op.json = boost::json::serialize(op.data);
+    // A set from the API arrives serialised from checked JSON; one built in code does not.
+    if (op.json.empty()) {
+        require_finite(op.data);
+        op.json = boost::json::serialize(op.data);
+    }
     StoreResult r;
     r.found = true;
     r.id = store(op, find_id(op), op.json);
@@ -106,6 +121,7 @@ StoreResult EntryTable::set(Operation& op) {
 StoreResult EntryTable::merge(Operation& op) {
     // Read-modify-write is atomic: the caller runs it inside its transaction
     // on the only connection that writes.
+    require_finite(op.data);
     boost::json::monotonic_resource resource;
     boost::json::object merged(&resource);
     std::optional<std::int64_t> id;

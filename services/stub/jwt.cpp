@@ -5,8 +5,12 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
+#include <limits>
+#include <skill/secure_compare.hpp>
+#include <stdexcept>
 
-#include "sha256.hpp"
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 namespace skill::stub {
 namespace {
@@ -77,7 +81,7 @@ std::string check_signed(const Segments& s, const boost::json::object& header,
     const auto signature = base64url_decode(s.signature);
     if (!signature) return "signature is not base64url";
     const std::string signing_input = std::string(s.header) + "." + std::string(s.payload);
-    const std::string expected = digest_bytes(hmac_sha256(secret, signing_input));
+    const std::string expected = hmac_sha256(secret, signing_input);
     if (!constant_time_equal(*signature, expected)) return "signature mismatch";
     if (const auto* exp = claims.if_contains("exp")) {
         if (!exp->is_number()) return "exp is not a number";
@@ -114,8 +118,11 @@ std::string base64url_encode(std::string_view bytes) {
 }
 
 std::optional<std::string> base64url_decode(std::string_view text) {
-    while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-    if (text.size() % 4 == 1) return std::nullopt;  // no byte count encodes to that length
+    // Exactly one encoding per byte string (RFC 7515 §2, RFC 4648 §3.5): no '=' padding
+    // (it is not in the alphabet), no length that no byte count encodes to, and the
+    // unused low bits of the last character must be zero. Otherwise one signature
+    // would have several spellings, all accepted.
+    if (text.size() % 4 == 1) return std::nullopt;
     std::string out;
     out.reserve(text.size() * 3 / 4);
     std::uint32_t acc = 0;
@@ -130,7 +137,27 @@ std::optional<std::string> base64url_decode(std::string_view text) {
             out.push_back(static_cast<char>((acc >> bits) & 0xff));
         }
     }
+    // 2 or 4 bits are left over after a final group of 2 or 3 characters.
+    if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
     return out;
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view message) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    // A non-null key pointer even for an empty key: OpenSSL reads a null key as
+    // "no key given" rather than as the empty key.
+    static constexpr unsigned char no_key = 0;
+    const void* key_bytes = key.empty() ? static_cast<const void*>(&no_key) : key.data();
+    if (key.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+        throw std::invalid_argument("HMAC key too long");
+    if (HMAC(EVP_sha256(), key_bytes, static_cast<int>(key.size()),
+             reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest,
+             &length) == nullptr ||
+        length != 32) {
+        throw std::runtime_error("HMAC-SHA256 failed");  // OpenSSL out of memory
+    }
+    return std::string(reinterpret_cast<const char*>(digest), length);
 }
 
 JwtVerifier::JwtVerifier(std::optional<std::string> secret) : secret_(std::move(secret)) {}
@@ -214,7 +241,7 @@ std::string make_dev_token(std::string_view user, std::string_view skill, std::s
     boost::json::object claims{{"sub", user}, {"skill_id", skill}, {"iat", now.count()}};
     const std::string signing_input = base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
                                       base64url_encode(boost::json::serialize(claims));
-    return signing_input + "." + base64url_encode(digest_bytes(hmac_sha256(secret, signing_input)));
+    return signing_input + "." + base64url_encode(hmac_sha256(secret, signing_input));
 }
 
 }  // namespace skill::stub

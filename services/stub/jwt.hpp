@@ -77,8 +77,15 @@ std::optional<std::string_view> bearer_token(std::string_view authorization);
 std::string make_dev_token(std::string_view user, std::string_view skill,
                            std::string_view secret = default_dev_secret);
 
-/// RFC 4648 §5 without padding; decoding also accepts trailing '=' padding.
+/// RFC 4648 §5 without padding (as JWTs carry it, RFC 7515 §2).
 std::string base64url_encode(std::string_view bytes);
+/// The inverse of base64url_encode, and strict: every byte string has exactly one
+/// accepted encoding. Nothing for '=' padding, a character outside the alphabet, a
+/// length of 4n+1, or non-zero unused bits in the last character.
 std::optional<std::string> base64url_decode(std::string_view text);
+
+/// HMAC-SHA256 (RFC 2104) of `message` under `key`, from OpenSSL: the 32 raw bytes
+/// a JWT's HS256 signature carries.
+std::string hmac_sha256(std::string_view key, std::string_view message);
 
 }  // namespace skill::stub

@@ -1,7 +1,10 @@
 // persistence-stub: the persistence service's HTTP API on a local SQLite file.
 //
-//   persistence-stub [--host H] [--port P] [--db FILE] [--jwt-secret S] [--threads N]
+//   persistence-stub [--host H] [--port P] [--db FILE] [--jwt-secret S] [--insecure-unverified]
+//                    [--threads N]
 //   persistence-stub --dev-token USER SKILL [--jwt-secret S]
+#include <malloc.h>
+
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -20,14 +23,20 @@ namespace {
 constexpr std::string_view logger = "persistence-stub";
 
 constexpr std::string_view usage =
-    "usage: persistence-stub [--host H] [--port P] [--db FILE] [--jwt-secret S] [--threads N]\n"
+    "usage: persistence-stub [--host H] [--port P] [--db FILE] [--jwt-secret S]\n"
+    "                        [--insecure-unverified] [--threads N]\n"
     "       persistence-stub --dev-token USER SKILL [--jwt-secret S]\n"
-    "  --host H          address to bind (default 127.0.0.1)\n"
+    "  --host H          IP address to bind (default 127.0.0.1)\n"
     "  --port P          port to bind, 0 = any free one (default 1555)\n"
     "  --db FILE         SQLite file, parent directories are created (default ./persistence.db)\n"
-    "  --jwt-secret S    verify HS256 token signatures with S (env PERSISTENCE_STUB_JWT_SECRET);\n"
-    "                    without it token claims are read UNVERIFIED (development only)\n"
+    "  --jwt-secret S    verify HS256 token signatures with S, not empty\n"
+    "                    (env PERSISTENCE_STUB_JWT_SECRET, which must not be set empty);\n"
+    "                    without it token claims are read UNVERIFIED (development only),\n"
+    "                    which is allowed on a loopback --host only, unless:\n"
+    "  --insecure-unverified  read claims unverified on any --host (never in production)\n"
     "  --threads N       I/O threads (default 1)\n"
+    "  --max-queued-write-bytes N  bytes of writes queued but not yet committed; a write\n"
+    "                    over it is answered 503 (default 16777216 = 16 MiB)\n"
     "  --dev-token U S   print an HS256 token for user U and skill S, then exit\n"
     "                    (signed with --jwt-secret, or \"dev-secret\")\n";
 
@@ -45,7 +54,14 @@ bool parse_number(std::string_view text, T& out) {
 /// Parsed flags, or nothing after printing what is wrong.
 std::optional<Args> parse_args(int argc, char** argv) {
     Args args;
-    if (const char* secret = std::getenv("PERSISTENCE_STUB_JWT_SECRET"); secret && *secret) {
+    if (const char* secret = std::getenv("PERSISTENCE_STUB_JWT_SECRET")) {
+        // Set but empty is a mistake (an unset variable in a template, say), not a
+        // request for unverified mode: refuse it rather than trust every token.
+        if (*secret == '\0') {
+            std::cerr << "PERSISTENCE_STUB_JWT_SECRET is set but empty: set it to the secret, or "
+                         "unset it for unverified development mode\n";
+            return std::nullopt;
+        }
         args.options.jwt_secret = secret;
     }
     const std::vector<std::string_view> a(argv + 1, argv + argc);
@@ -61,8 +77,19 @@ std::optional<Args> parse_args(int argc, char** argv) {
             ++i;
         } else if (flag == "--db" && has_value) {
             args.options.db_path = a[++i];
-        } else if (flag == "--jwt-secret" && has_value && !a[i + 1].empty()) {
+        } else if (flag == "--jwt-secret" && has_value) {
+            if (a[i + 1].empty()) {
+                std::cerr << "--jwt-secret is empty: give the secret, or leave the flag out for "
+                             "unverified development mode\n";
+                return std::nullopt;
+            }
             args.options.jwt_secret = std::string(a[++i]);
+        } else if (flag == "--insecure-unverified") {
+            args.options.insecure_unverified = true;
+        } else if (flag == "--max-queued-write-bytes" && has_value &&
+                   parse_number(a[i + 1], args.options.max_queued_write_bytes) &&
+                   args.options.max_queued_write_bytes > 0) {
+            ++i;
         } else if (flag == "--threads" && has_value &&
                    parse_number(a[i + 1], args.options.threads) && args.options.threads > 0) {
             ++i;
@@ -93,12 +120,17 @@ int serve(const skill::stub::StubOptions& options) {
                {"port", static_cast<std::int64_t>(port)},
                {"db", std::string_view(options.db_path)},
                {"threads", static_cast<std::int64_t>(options.threads)},
+               {"max_queued_write_bytes", static_cast<std::int64_t>(options.max_queued_write_bytes)},
                {"tokens",
                 std::string_view(server.checks_signatures() ? "HS256 verified" : "UNVERIFIED")}});
     if (!server.checks_signatures()) {
         log::warning(logger,
                      "JWT signatures are not verified: any well-formed token is "
-                     "trusted (local development only); pass --jwt-secret to verify");
+                     "trusted (local development only); pass --jwt-secret to verify",
+                     {{"loopback", skill::stub::is_loopback(options.host)},
+                      {"insecure_unverified", options.insecure_unverified}});
+    } else if (options.insecure_unverified) {
+        log::info(logger, "--insecure-unverified has no effect: a JWT secret is set");
     }
     server.run_until_signal();
     log::info(logger, "stopped");
@@ -108,6 +140,13 @@ int serve(const skill::stub::StubOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Blocks of 128 KiB and more (request bodies, a set's JSON, answers) come from mmap
+    // and go back to the system when freed. glibc's default threshold rises after the
+    // first such free, up to 32 MiB: a burst of large writes then stayed in the heap
+    // (~150 MB resident after 300 writes of 1 MiB, for good). Setting it fixes it.
+#ifdef M_MMAP_THRESHOLD
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
     configure_logs();
     if (argc == 2 && std::string_view(argv[1]) == "--help") {
         std::cout << usage;
@@ -115,6 +154,13 @@ int main(int argc, char** argv) {
     }
     const auto args = parse_args(argc, argv);
     if (!args) return 2;
+    if (!args->dev_token) {
+        if (const auto problem = skill::stub::identity_options_problem(args->options);
+            !problem.empty()) {
+            std::cerr << "persistence-stub: " << problem << "\n";
+            return 2;
+        }
+    }
     if (args->dev_token) {
         const auto& [user, skill_id] = *args->dev_token;
         std::cout << skill::stub::make_dev_token(user, skill_id,

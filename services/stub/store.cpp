@@ -15,6 +15,7 @@
 #include <skill/log.hpp>
 
 #include "entry_table.hpp"
+#include "json_numbers.hpp"
 
 namespace skill::stub {
 
@@ -28,6 +29,7 @@ struct Store::Pending {
 
     Operation op;
     StoreResult result;
+    std::size_t cost = 0;  // counted in queued_write_bytes_ while queued or running
 };
 
 /// The transaction statements of a batch, prepared once: run from SQL text,
@@ -77,6 +79,13 @@ bool writes(Operation::Kind kind) {
     return kind != Operation::Kind::get && kind != Operation::Kind::get_all;
 }
 
+/// What a queued write holds, roughly: its data (serialised or as the request
+/// carried it), its ids, and the queue entry with the waiting coroutine's handler.
+std::size_t write_cost(const Operation& op) {
+    constexpr std::size_t entry_overhead = 256;
+    return std::max(op.json.size(), op.bytes) + op.user.size() + op.skill.size() + entry_overhead;
+}
+
 /// One operation of a batch: if it fails, the DB is unchanged by it and the rest
 /// of the batch still commits. That needs no savepoint (SAVEPOINT + RELEASE cost
 /// 40 % of a set): every operation runs at most one writing statement, as its
@@ -93,7 +102,8 @@ StoreResult apply_isolated(EntryTable& table, Operation& op) {
 
 }  // namespace
 
-Store::Store(const std::string& path) {
+Store::Store(const std::string& path, std::size_t max_queued_write_bytes)
+    : max_queued_write_bytes_(max_queued_write_bytes) {
     try {
         table_ = std::make_unique<EntryTable>(path);
         tx_ = std::make_unique<Transaction>(table_->db());
@@ -113,7 +123,8 @@ Store::~Store() {
 }
 
 boost::asio::awaitable<StoreResult> Store::submit(Operation op) {
-    if (op.kind == Operation::Kind::set && op.json.empty())
+    // Not finite: left to EntryTable::set, which refuses it (serialised, it is not JSON).
+    if (op.kind == Operation::Kind::set && op.json.empty() && finite_numbers(op.data))
         op.json = boost::json::serialize(op.data);
     auto initiate = [this](auto handler, Operation operation) {
         using Handler = decltype(handler);
@@ -125,21 +136,77 @@ boost::asio::awaitable<StoreResult> Store::submit(Operation op) {
 }
 
 void Store::enqueue(std::unique_ptr<Pending> pending) {
+    const bool write = writes(pending->op.kind);
+    const std::size_t cost = write ? write_cost(pending->op) : 0;
+    bool busy = false;
+    bool first_refusal = false;
+    std::size_t queued = 0;
     {
         std::lock_guard lock(mutex_);
         if (!stopping_) {
-            queue_.push_back(std::move(pending));
-            pending = nullptr;
+            busy = write && queued_write_bytes_ > 0 &&
+                   queued_write_bytes_ + cost > max_queued_write_bytes_;
+            if (busy) {
+                ++refused_;
+                first_refusal = refused_unlogged_++ == 0;
+                queued = queued_write_bytes_;
+            } else {
+                pending->cost = cost;
+                queued_write_bytes_ += cost;
+                queue_.push_back(std::move(pending));
+                pending = nullptr;
+            }
         }
     }
     if (pending) {
-        pending->result = failure("store is shutting down");
+        if (busy) {
+            pending->result.ok = false;
+            pending->result.busy = true;
+            pending->result.error = "write queue full";
+            // One line when refusals start; release() sums up the rest after the next commit.
+            if (first_refusal)
+                skill::log::warning("persistence-stub", "write queue full: refusing writes (503)",
+                                    {{"queued_bytes", static_cast<std::int64_t>(queued)},
+                                     {"max_queued_write_bytes",
+                                      static_cast<std::int64_t>(max_queued_write_bytes_)}});
+        } else {
+            pending->result = failure("store is shutting down");
+        }
         Batch refused;
         refused.push_back(std::move(pending));
         complete(refused);
         return;
     }
     wake_.notify_one();
+}
+
+void Store::release(const Batch& batch) {
+    std::size_t bytes = 0;
+    for (const auto& pending : batch) bytes += pending->cost;
+    std::uint64_t refused = 0;
+    std::size_t queued = 0;
+    {
+        std::lock_guard lock(mutex_);
+        queued_write_bytes_ -= bytes;
+        queued = queued_write_bytes_;
+        if (bytes > 0) std::swap(refused, refused_unlogged_);
+    }
+    if (refused > 0)
+        skill::log::warning("persistence-stub", "writes refused while the write queue was full",
+                            {{"refused", static_cast<std::int64_t>(refused)},
+                             {"queued_bytes", static_cast<std::int64_t>(queued)},
+                             {"max_queued_write_bytes",
+                              static_cast<std::int64_t>(max_queued_write_bytes_)}});
+}
+
+std::size_t Store::queued_write_bytes() const {
+    std::lock_guard lock(mutex_);
+    return queued_write_bytes_;
+}
+
+std::uint64_t Store::refused_writes() const {
+    std::lock_guard lock(mutex_);
+    return refused_;
 }
 
 void Store::pause() {
@@ -204,6 +271,8 @@ void Store::execute(Batch& batch) {
         for (const auto& pending : batch)
             pending->result = failure(std::string("transaction failed: ") + e.what());
     }
+    // Committed (or failed): the operations' data is freed with the batch in complete().
+    release(batch);
     complete(batch);
 }
 

@@ -38,11 +38,15 @@ struct Operation {
     // set: `data` serialised. submit() fills it on the caller's thread when empty,
     // so the DB thread (the one that cannot scale) does no JSON work for a set.
     std::string json;
+    // The size of the request data this operation came from (the API sets the body's),
+    // counted against the write queue's bound with `json` and the ids.
+    std::size_t bytes = 0;
 };
 
 struct StoreResult {
     bool ok = true;       // false: this operation failed (see `error`); the DB is unchanged by it
     std::string error;    // for the log, never sent to a client
+    bool busy = false;    // refused unqueued: the write queue was full (ok is false too)
     bool found = false;   // get: an entry existed; remove: a row was deleted
     std::int64_t id = 0;  // get / set / merge: the entry's id
     // get / set / merge: the entry's data now; get_all: {"<skill>": {...}, ...}. A JSON
@@ -54,11 +58,17 @@ class StoreError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// The default bound of the write queue (StubOptions::max_queued_write_bytes).
+inline constexpr std::size_t default_max_queued_write_bytes = 16 * 1024 * 1024;
+
 class Store {
   public:
     /// Open (create) the database file, apply the schema and pragmas, start
     /// the DB thread. Throws StoreError when the file cannot be opened.
-    explicit Store(const std::string& path);
+    /// `max_queued_write_bytes` bounds the writes queued but not yet committed
+    /// (see submit()).
+    explicit Store(const std::string& path,
+                   std::size_t max_queued_write_bytes = default_max_queued_write_bytes);
     /// Finishes every queued operation, then joins the DB thread.
     ~Store();
     Store(const Store&) = delete;
@@ -66,7 +76,17 @@ class Store {
 
     /// Queue `op`; the calling coroutine resumes on its own executor after
     /// the transaction holding `op` has committed (or failed). Thread-safe.
+    /// A write (set, merge, remove) that would take the bytes of queued,
+    /// uncommitted writes over the bound is not queued: its result is `busy`.
+    /// (A write alone in the queue is always taken, however large.) Reads are
+    /// never refused.
     boost::asio::awaitable<StoreResult> submit(Operation op);
+
+    /// The bytes of writes queued or in the running batch (weighed as submit() does).
+    std::size_t queued_write_bytes() const;
+    std::size_t max_queued_write_bytes() const noexcept { return max_queued_write_bytes_; }
+    /// Writes refused as busy so far.
+    std::uint64_t refused_writes() const;
 
     /// Hold queued operations back until resume() (tests: build a batch deterministically).
     void pause();
@@ -83,6 +103,8 @@ class Store {
 
   private:
     void enqueue(std::unique_ptr<Pending> pending);
+    /// Gives the batch's write bytes back to the bound; logs refusals since the last time.
+    void release(const Batch& batch);
     void run();
     void execute(Batch& batch);
     /// Hands each result to its coroutine: one post per I/O thread, not one per operation.
@@ -93,6 +115,10 @@ class Store {
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     Batch queue_;
+    const std::size_t max_queued_write_bytes_;
+    std::size_t queued_write_bytes_ = 0;  // guarded by mutex_
+    std::uint64_t refused_ = 0;           // guarded by mutex_: all refusals so far
+    std::uint64_t refused_unlogged_ = 0;  // guarded by mutex_: since the last summary line
     bool stopping_ = false;
     bool paused_ = false;
     std::uint64_t commits_ = 0;

@@ -2,11 +2,12 @@
 
 #include <atomic>
 #include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <memory>
 #include <optional>
 #include <skill/log.hpp>
+
+#include "json_numbers.hpp"
 
 namespace skill::stub {
 namespace http = net::http;
@@ -131,15 +132,21 @@ std::optional<bool> replace_flag(std::string_view query) {
 
 /// Reads a POST body {"data": {...}} into `op`: a set gets the data serialised
 /// (parsed into a stack arena, the DOM is gone at once), a merge the object the
-/// store merges. Returns the 400 detail when the body is not of that shape.
+/// store merges. Returns the 400 detail when the body is not of that shape, or
+/// holds a number JSON cannot round-trip (1e400, 2^64): stored, it would come
+/// back as `Infinity` (not JSON) or as another number.
 std::string_view parse_body(std::string_view body, Operation& op) {
     unsigned char arena[4096];
     boost::json::monotonic_resource resource(arena, sizeof arena);
     boost::json::parse_options options;
     options.max_depth = max_data_depth + 1;
     boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(body, ec, &resource, options);
+    boost::json::value v = parse_checked(body, ec, &resource, options);
     if (ec == boost::json::error::too_deep) return "JSON nested deeper than 32";
+    if (ec == NumberError::not_finite)
+        return "number out of range: JSON numbers must be finite doubles (e.g. not 1e400)";
+    if (ec == NumberError::integer_out_of_range)
+        return "integer out of range: integers must fit int64 or uint64";
     if (ec) return "body is not JSON";
     if (!v.is_object()) return "body is not a JSON object";
     const auto* data = v.as_object().if_contains("data");
@@ -151,6 +158,10 @@ std::string_view parse_body(std::string_view body, Operation& op) {
         op.data = boost::json::object(data->as_object(), boost::json::storage_ptr());
     }
     return {};
+}
+
+bool is_number_problem(std::string_view detail) {
+    return detail.starts_with("number out of range") || detail.starts_with("integer out of range");
 }
 
 /// Ids of StubApi instances: a thread's token cache belongs to one API (one secret).
@@ -233,14 +244,29 @@ Awaitable<Response> StubApi::store_data(Request& req, const Identity& who) {
     if (!replace) co_return error(req, http::status::bad_request, "replace must be true or false");
     const auto kind = *replace ? Operation::Kind::set : Operation::Kind::merge;
     Operation op{kind, who.user, who.skill};
+    op.bytes = req.body().size();
     const auto problem = parse_body(req.body(), op);
-    if (!problem.empty()) co_return error(req, http::status::bad_request, problem);
+    if (!problem.empty()) {
+        // Refused hostile input is worth a line; the token (and the query) never are.
+        if (is_number_problem(problem))
+            log::info(logger, "write refused", {{"status", std::int64_t{400}},
+                                                {"detail", problem},
+                                                {"skill", std::string_view(who.skill)}});
+        co_return error(req, http::status::bad_request, problem);
+    }
     co_return co_await run(req, std::move(op));
 }
 
 Awaitable<Response> StubApi::run(Request& req, Operation op) {
     const auto kind = op.kind;
     StoreResult r = co_await store_.submit(std::move(op));
+    if (r.busy) {
+        // The store logs refusals (once per burst); the client should come back.
+        Response res = error(req, http::status::service_unavailable,
+                             "too many writes queued; retry later");
+        res.set(http::field::retry_after, "1");
+        co_return res;
+    }
     if (!r.ok) {
         log::error(logger, "store operation failed", {{"error", std::string_view(r.error)}});
         co_return error(req, http::status::internal_server_error, "storage failure");

@@ -7,6 +7,7 @@
 #include <optional>
 #include <skill/net/http_server.hpp>
 #include <string>
+#include <string_view>
 
 #include "jwt.hpp"
 #include "store.hpp"
@@ -18,15 +19,31 @@ struct StubOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 1555;  // 0 = ephemeral
     std::string db_path = "persistence.db";
-    std::optional<std::string> jwt_secret;  // none: token claims are read unverified (dev only)
+    // None: token claims are read unverified (development only), which needs a loopback
+    // `host` or `insecure_unverified`. Set: must not be empty.
+    std::optional<std::string> jwt_secret;
+    // Read claims unverified even on a non-loopback `host` (--insecure-unverified).
+    bool insecure_unverified = false;
     unsigned threads = 1;
     std::size_t max_body_bytes = 1024 * 1024;  // over it: 413
     std::size_t max_connections = 10'000;      // over it: 503
+    // Bytes of writes queued but not yet committed; a write over it: 503 (Store::submit).
+    std::size_t max_queued_write_bytes = default_max_queued_write_bytes;
 };
+
+/// Whether `host` is an IP address of this machine's loopback interface
+/// (127.0.0.0/8, ::1, ::ffff:127.x.y.z). Names are not resolved: false.
+bool is_loopback(std::string_view host);
+
+/// What is wrong with the identity options, or empty: an empty secret (it would
+/// mean "no secret", i.e. unverified), or unverified mode on a host other than
+/// loopback without `insecure_unverified`.
+std::string identity_options_problem(const StubOptions& options);
 
 class StubServer {
   public:
-    /// Opens the database (throws StoreError); does not listen yet.
+    /// Opens the database (throws StoreError); does not listen yet. Throws
+    /// std::invalid_argument when identity_options_problem() names a problem.
     explicit StubServer(StubOptions options);
     /// Drains and waits when started, then finishes the store's queue.
     ~StubServer();
@@ -43,6 +60,8 @@ class StubServer {
     std::uint16_t port() const noexcept;
     bool checks_signatures() const noexcept { return options_.jwt_secret.has_value(); }
     const StubOptions& options() const noexcept { return options_; }
+    /// The store (tests: pause and resume its queue).
+    Store& store() noexcept { return *store_; }
 
   private:
     StubOptions options_;

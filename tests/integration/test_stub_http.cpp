@@ -16,7 +16,6 @@
 
 #include "temp_dir.hpp"
 #include "jwt.hpp"
-#include "sha256.hpp"
 #include "stub_server.hpp"
 #include "test_http.hpp"
 
@@ -163,6 +162,12 @@ TEST_CASE("requests without a usable token get 401", "[stub][http]") {
         CHECK(body_of(r).at("error") == "unauthorized");
         CHECK(r.header("www-authenticate") == "Bearer");
     }
+    // The scheme name is case-insensitive (RFC 9110 §11.1).
+    for (std::string_view scheme : {"bearer", "BEARER", "bEaReR"}) {
+        const std::string header = "Authorization: " + std::string(scheme) + " " +
+                                   make_dev_token("anna", "s") + "\r\n";
+        CHECK(c.request("GET", entry, {}, header).status == 200);
+    }
     // Dev mode: an unsigned token with both claims is accepted.
     CHECK(
         c.request("GET", data, {}, auth(unsigned_token(R"({"sub":"a","skill_id":"s"})"))).status ==
@@ -198,7 +203,7 @@ TEST_CASE("a token the stub has seen is checked again: forged signature, expiry"
                               base64url_encode(R"({"sub":"a","skill_id":"s","exp":)" +
                                                std::to_string(exp) + "}");
     const std::string genuine =
-        input + "." + base64url_encode(digest_bytes(hmac_sha256("s3cret", input)));
+        input + "." + base64url_encode(hmac_sha256("s3cret", input));
     // Change the signature's first character: its six bits are all data. (The last one
     // carries two padding bits, so flipping its lowest bit can leave the signature intact.)
     std::string forged = genuine;
@@ -262,6 +267,40 @@ TEST_CASE("bad request bodies and parameters get 400, and the server keeps servi
     CHECK(good.keep_alive);
 }
 
+TEST_CASE("numbers JSON cannot round-trip get 400 and are not stored", "[stub][http]") {
+    RunningStub stub;
+    RawClient c(stub.port);
+    const std::string who = token("anna", "s");
+    REQUIRE(c.request("POST", entry, R"({"data":{"n":1}})", who).status == 200);
+    for (std::string_view body :
+         {R"({"data":{"n":1e400}})", R"({"data":{"n":-1e400}})", R"({"data":{"n":[1,{"m":2E308}]}})",
+          R"({"data":{"n":18446744073709551616}})", R"({"data":{"n":-9223372036854775809}})",
+          R"({"data":{"n":1},"extra":1e400})"}) {
+        for (std::string_view query : {"", "?replace=false"}) {
+            INFO(body << query);
+            const auto r = c.request("POST", std::string(entry) + std::string(query), body, who);
+            CHECK(r.status == 400);
+            CHECK(body_of(r).at("error") == "bad_request");
+            CHECK(body_of(r).at("detail").as_string().find("out of range") != json::string::npos);
+        }
+    }
+    // Nothing was stored, and every read still answers JSON.
+    auto r = c.request("GET", data, {}, who);
+    CHECK(r.status == 200);
+    CHECK(body_of(r) == json::value{{"n", 1}});
+    CHECK(c.request("GET", entry, {}, who).status == 200);
+    // The extremes that do round-trip are stored and read back exactly.
+    const std::string edge =
+        R"({"big":18446744073709551615,"low":-9223372036854775808,"max":1.7976931348623157e308,"tiny":1e-400})";
+    r = c.request("POST", entry, R"({"data":)" + edge + "}", who);
+    REQUIRE(r.status == 200);
+    r = c.request("GET", data, {}, who);
+    REQUIRE(r.status == 200);
+    CHECK(body_of(r) == json::parse(edge));
+    CHECK(body_of(r).at("big").is_uint64());
+    CHECK(body_of(r).at("low").is_int64());
+}
+
 TEST_CASE("unknown paths get 404, wrong methods 405", "[stub][http]") {
     RunningStub stub;
     RawClient c(stub.port);
@@ -323,4 +362,64 @@ TEST_CASE("concurrent merges over HTTP all land", "[stub][http]") {
     const auto stored = body_of(all).as_object();
     CHECK(stored.size() == static_cast<std::size_t>(requests));
     for (int i = 0; i < requests; ++i) CHECK(stored.contains("k" + std::to_string(i)));
+}
+
+TEST_CASE("writes over the queue's bound get 503 with Retry-After; queued ones commit",
+          "[stub][http]") {
+    StubOptions options;
+    options.max_queued_write_bytes = 64 * 1024;
+    RunningStub stub(options);
+    constexpr int requests = 10;
+    constexpr int fit = 3;  // 20 KiB bodies: three fit in 64 KiB, a fourth does not
+    const std::string port = std::to_string(stub.port);
+    const std::string payload(20 * 1024, 'x');
+    stub.server->store().pause();
+
+    boost::asio::io_context io;
+    skill::net::HttpClient client(io.get_executor());
+    int ok = 0, busy = 0, other = 0;
+    bool resumed = false;
+    for (int i = 0; i < requests; ++i) {
+        // Each to its own skill, so the committed writes can be counted afterwards.
+        skill::net::Request req{skill::net::http::verb::post, std::string(entry), 11};
+        req.set(skill::net::http::field::authorization,
+                "Bearer " + make_dev_token("anna", "s" + std::to_string(i)));
+        req.set(skill::net::http::field::content_type, "application/json");
+        req.body() = json::serialize(json::object{{"data", {{"p", payload}}}});
+        boost::asio::co_spawn(
+            io,
+            [&, req = std::move(req)]() mutable -> skill::net::Awaitable<void> {
+                auto result = co_await client.send("127.0.0.1", port, std::move(req),
+                                                   std::chrono::seconds(20));
+                if (result.error) {
+                    ++other;
+                } else if (result.response.result_int() == 200) {
+                    ++ok;
+                } else if (result.response.result_int() == 503) {
+                    ++busy;
+                    const auto& res = result.response;
+                    CHECK(res[skill::net::http::field::retry_after] == "1");
+                    CHECK(json::parse(res.body()).at("error") == "unavailable");
+                } else {
+                    ++other;
+                }
+                // Every refusal is in while the queue is still paused: now let it commit.
+                if (busy == requests - fit && !resumed) {
+                    resumed = true;
+                    CHECK(ok == 0);
+                    stub.server->store().resume();
+                }
+            },
+            boost::asio::detached);
+    }
+    io.run();
+    CHECK(resumed);
+    CHECK(busy == requests - fit);
+    CHECK(ok == fit);
+    CHECK(other == 0);
+    CHECK(stub.server->store().queued_write_bytes() == 0);
+    CHECK(stub.server->store().refused_writes() == static_cast<std::uint64_t>(requests - fit));
+    const auto all = skill::test::http_request(stub.port, "GET", entry, {}, token("anna", "any"));
+    REQUIRE(all.status == 200);
+    CHECK(body_of(all).as_object().size() == static_cast<std::size_t>(fit));
 }

@@ -1,9 +1,8 @@
-// SHA-256 / HMAC against published vectors; JWT decoding and HS256 checks.
+// HMAC-SHA256 against published vectors; base64url; JWT decoding and HS256 checks.
 #include <catch2/catch.hpp>
 #include <string>
 
 #include "jwt.hpp"
-#include "sha256.hpp"
 
 using namespace skill::stub;
 
@@ -11,11 +10,22 @@ namespace {
 
 std::string sign(std::string_view header, std::string_view claims, std::string_view secret) {
     const std::string input = base64url_encode(header) + "." + base64url_encode(claims);
-    return input + "." + base64url_encode(digest_bytes(hmac_sha256(secret, input)));
+    return input + "." + base64url_encode(hmac_sha256(secret, input));
 }
 
 std::string unsigned_token(std::string_view claims) {
     return base64url_encode(R"({"alg":"none"})") + "." + base64url_encode(claims) + ".";
+}
+
+std::string hex(std::string_view bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    for (const char c : bytes) {
+        const auto b = static_cast<unsigned char>(c);
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
+    return out;
 }
 
 constexpr std::string_view good_claims = R"({"sub":"user-1","skill_id":"skill-a"})";
@@ -23,34 +33,18 @@ constexpr std::int64_t now = 1'700'000'000;
 
 }  // namespace
 
-TEST_CASE("SHA-256 matches FIPS 180-2 vectors", "[sha256]") {
-    CHECK(to_hex(sha256("")) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    CHECK(to_hex(sha256("abc")) ==
-          "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    CHECK(to_hex(sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")) ==
-          "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-    Sha256 million;
-    const std::string chunk(1000, 'a');
-    for (int i = 0; i < 1000; ++i) million.update(chunk);  // crosses block boundaries unevenly
-    CHECK(to_hex(million.finish()) ==
-          "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
-}
-
-TEST_CASE("HMAC-SHA256 matches RFC 4231 vectors", "[sha256]") {
-    CHECK(to_hex(hmac_sha256(std::string(20, '\x0b'), "Hi There")) ==
+TEST_CASE("HMAC-SHA256 (OpenSSL) matches RFC 4231 vectors", "[hmac]") {
+    CHECK(hex(hmac_sha256(std::string(20, '\x0b'), "Hi There")) ==
           "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
-    CHECK(to_hex(hmac_sha256("Jefe", "what do ya want for nothing?")) ==
+    CHECK(hex(hmac_sha256("Jefe", "what do ya want for nothing?")) ==
           "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     // Test case 6: a key longer than the block is hashed first.
-    CHECK(to_hex(hmac_sha256(std::string(131, '\xaa'),
-                             "Test Using Larger Than Block-Size Key - Hash Key First")) ==
+    CHECK(hex(hmac_sha256(std::string(131, '\xaa'),
+                          "Test Using Larger Than Block-Size Key - Hash Key First")) ==
           "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
-}
-
-TEST_CASE("constant_time_equal compares contents and length", "[sha256]") {
-    CHECK(constant_time_equal("abc", "abc"));
-    CHECK_FALSE(constant_time_equal("abc", "abd"));
-    CHECK_FALSE(constant_time_equal("abc", "abcd"));
+    // The empty key is a key (of zero bytes), not "no key".
+    CHECK(hex(hmac_sha256("", "")) ==
+          "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
 }
 
 TEST_CASE("base64url round-trips and rejects foreign characters", "[jwt]") {
@@ -59,10 +53,76 @@ TEST_CASE("base64url round-trips and rejects foreign characters", "[jwt]") {
         CHECK(base64url_decode(base64url_encode(s)) == s);
     }
     CHECK(base64url_encode("\xfb\xff") == "-_8");  // the url-safe alphabet, no padding
-    CHECK(base64url_decode("Zm9vYg==") == std::string("foob"));
+    CHECK(base64url_decode("Zm9vYg") == std::string("foob"));
     CHECK_FALSE(base64url_decode("Zm9v+g"));  // '+' is standard base64, not base64url
+    CHECK_FALSE(base64url_decode("Zm9v/w"));
     CHECK_FALSE(base64url_decode("Zm9v!"));
-    CHECK_FALSE(base64url_decode("Z"));  // no byte count encodes to one character
+    CHECK_FALSE(base64url_decode("Zm9v Yg"));
+    CHECK_FALSE(base64url_decode(std::string("Zm9v\0g", 6)));
+    CHECK_FALSE(base64url_decode("Z"));      // no byte count encodes to one character
+    CHECK_FALSE(base64url_decode("Zm9vY"));  // nor to 4n+1
+}
+
+TEST_CASE("base64url accepts exactly one encoding per byte string", "[jwt]") {
+    SECTION("no padding") {
+        CHECK_FALSE(base64url_decode("Zm9vYg=="));
+        CHECK_FALSE(base64url_decode("Zm9vYg="));
+        CHECK_FALSE(base64url_decode("Zm8="));
+        CHECK_FALSE(base64url_decode("===="));
+        CHECK_FALSE(base64url_decode("="));
+    }
+    SECTION("the unused low bits of the last character must be zero") {
+        CHECK(base64url_decode("Zg") == std::string("f"));   // 'g' = 100000: 4 unused bits clear
+        CHECK_FALSE(base64url_decode("Zh"));                 // same byte, low bit set
+        CHECK_FALSE(base64url_decode("Zv"));
+        CHECK(base64url_decode("Zm8") == std::string("fo"));  // '8' = 111100: 2 unused bits clear
+        CHECK_FALSE(base64url_decode("Zm9"));
+        CHECK_FALSE(base64url_decode("Zm-"));
+    }
+    SECTION("exhaustively, for every text of 2 and 3 characters") {
+        // Decoding succeeds exactly when the text is what encoding the result gives.
+        const std::string_view alphabet =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        std::size_t accepted2 = 0, accepted3 = 0, mismatches = 0;
+        for (const char a : alphabet) {
+            for (const char b : alphabet) {
+                const std::string two{a, b};
+                const auto bytes = base64url_decode(two);
+                if (bytes) ++accepted2;
+                if (bytes && base64url_encode(*bytes) != two) ++mismatches;
+                for (const char c : alphabet) {
+                    const std::string three{a, b, c};
+                    const auto more = base64url_decode(three);
+                    if (more) ++accepted3;
+                    if (more && base64url_encode(*more) != three) ++mismatches;
+                }
+            }
+        }
+        CHECK(mismatches == 0);
+        CHECK(accepted2 == 256);      // one text per byte
+        CHECK(accepted3 == 65'536);   // one text per pair of bytes
+    }
+}
+
+TEST_CASE("a signature spelled with other unused bits is refused", "[jwt]") {
+    // 32 signature bytes are 43 characters: the last one carries 2 unused bits.
+    const JwtVerifier verifier(std::string("s3cret"));
+    const std::string token = sign(R"({"alg":"HS256"})", good_claims, "s3cret");
+    REQUIRE(verifier.verify(token, now));
+    REQUIRE(token.size() - token.rfind('.') - 1 == 43);
+    const std::string_view alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const auto last = alphabet.find(token.back());
+    REQUIRE(last % 4 == 0);
+    for (std::size_t low = 1; low < 4; ++low) {
+        std::string other = token;
+        other.back() = alphabet[last + low];  // the same 32 bytes, another spelling
+        const auto outcome = verifier.verify(other, now);
+        CHECK_FALSE(outcome);
+        CHECK(outcome.reason == "signature is not base64url");
+    }
+    CHECK_FALSE(verifier.verify(token + "=", now));
+    CHECK_FALSE(verifier.verify(token + "==", now));
 }
 
 TEST_CASE("dev mode reads the claims without checking the signature", "[jwt]") {
@@ -164,6 +224,12 @@ TEST_CASE("make_dev_token produces a verifiable HS256 token", "[jwt]") {
 TEST_CASE("bearer_token extracts the token from an Authorization value", "[jwt]") {
     CHECK(bearer_token("Bearer abc.def.ghi") == std::string_view("abc.def.ghi"));
     CHECK(bearer_token("bearer  abc ") == std::string_view("abc"));
+    // RFC 9110 §11.1: the scheme name is case-insensitive.
+    CHECK(bearer_token("BEARER abc") == std::string_view("abc"));
+    CHECK(bearer_token("bEaReR abc") == std::string_view("abc"));
+    CHECK_FALSE(bearer_token("Bearerabc"));
+    CHECK_FALSE(bearer_token("Bearer"));
+    CHECK_FALSE(bearer_token("Bearers abc"));
     CHECK_FALSE(bearer_token("Basic dXNlcjpwYXNz"));
     CHECK_FALSE(bearer_token("Bearer "));
     CHECK_FALSE(bearer_token(""));

@@ -6,7 +6,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -180,6 +182,96 @@ TEST_CASE("stored text is answered as serialising its object gives", "[store]") 
     const auto merged = call(store, op(Kind::merge, "u", "s", {{"c", 1}}));
     CHECK(merged.data == expected.substr(0, expected.size() - 1) + R"(,"c":1})");
     CHECK(call(store, op(Kind::set, "u", "s", {{"d", 2.5}})).data == R"({"d":2.5E0})");
+}
+
+TEST_CASE("nothing non-finite is written", "[store]") {
+    TempDir dir;
+    Store store(dir.file("test.db"));
+    const double inf = std::numeric_limits<double>::infinity();
+    REQUIRE(call(store, op(Kind::set, "u", "s", {{"k", 1}})).ok);
+    // Serialised, infinity is `Infinity`: not JSON, and every later read would fail.
+    const auto set = call(store, op(Kind::set, "u", "s", {{"k", inf}}));
+    CHECK_FALSE(set.ok);
+    const auto merge = call(store, op(Kind::merge, "u", "s", {{"n", {{"deep", -inf}}}}));
+    CHECK_FALSE(merge.ok);
+    const auto fresh = call(store, op(Kind::set, "u", "t", {{"k", std::nan("")}}));
+    CHECK_FALSE(fresh.ok);
+    CHECK(parsed(call(store, op(Kind::get_all, "u", ""))) ==
+          boost::json::object{{"s", {{"k", 1}}}});
+}
+
+TEST_CASE("a stored number JSON cannot round-trip fails the read, not the JSON", "[store]") {
+    TempDir dir;
+    {
+        // Rows edited by hand: the stub itself never writes these.
+        Database raw(dir.file("test.db"));
+        raw.exec(
+            "CREATE TABLE entries (id INTEGER PRIMARY KEY, user TEXT NOT NULL, "
+            "skill TEXT NOT NULL, data TEXT NOT NULL, UNIQUE(user, skill))");
+        raw.exec(R"(INSERT INTO entries(user, skill, data) VALUES('u', 's', '{"n":1e400}'))");
+        raw.exec(
+            R"(INSERT INTO entries(user, skill, data) VALUES('v', 's', '{"n":18446744073709551616}'))");
+    }
+    Store store(dir.file("test.db"));
+    for (const char* user : {"u", "v"}) {
+        const auto get = call(store, op(Kind::get, user, "s"));
+        CHECK_FALSE(get.ok);
+        CHECK(get.error.find("round-trip") != std::string::npos);
+        CHECK_FALSE(call(store, op(Kind::get_all, user, "")).ok);
+        // A merge would otherwise write the stored number back as `Infinity`.
+        CHECK_FALSE(call(store, op(Kind::merge, user, "s", {{"k", 1}})).ok);
+    }
+}
+
+TEST_CASE("writes over the queue's bound are refused busy, reads never", "[store]") {
+    TempDir dir;
+    constexpr std::size_t bound = 4096;
+    Store store(dir.file("test.db"), bound);
+    asio::io_context io;
+    const std::string payload(1000, 'x');  // ~1.3 KiB a write with the ids and overhead
+    std::vector<std::optional<StoreResult>> writes(6);
+    std::optional<StoreResult> read;
+    store.pause();
+    for (std::size_t i = 0; i < writes.size(); ++i)
+        spawn(io, store, op(Kind::set, "u", "s" + std::to_string(i), {{"p", payload}}), writes[i]);
+    spawn(io, store, op(Kind::get_all, "u", ""), read);
+    io.poll();  // queued (or refused) in order; the paused store commits nothing
+    CHECK(store.queued_write_bytes() <= bound);
+    CHECK(store.queued_write_bytes() > bound - 1500);
+    // The refused ones are answered at once, while the queue is still paused.
+    std::size_t refused = 0;
+    for (const auto& w : writes) {
+        if (!w) continue;
+        CHECK(w->busy);
+        CHECK_FALSE(w->ok);
+        ++refused;
+    }
+    CHECK(refused == 3);
+    CHECK(store.refused_writes() == 3);
+    CHECK_FALSE(read);  // the read was queued, not refused
+
+    store.resume();
+    io.run();
+    for (std::size_t i = 0; i < 3; ++i) {
+        REQUIRE(writes[i]);
+        CHECK(writes[i]->ok);
+        CHECK_FALSE(writes[i]->busy);
+    }
+    REQUIRE(read);
+    CHECK(read->ok);
+    CHECK(store.queued_write_bytes() == 0);  // given back at commit
+    CHECK(parsed(call(store, op(Kind::get_all, "u", ""))).size() == 3);
+    // The queue has room again.
+    CHECK(call(store, op(Kind::set, "u", "s5", {{"p", payload}})).ok);
+}
+
+TEST_CASE("a write alone in the queue is taken whatever its size", "[store]") {
+    TempDir dir;
+    Store store(dir.file("test.db"), 16);
+    const auto big = call(store, op(Kind::set, "u", "s", {{"p", std::string(10'000, 'x')}}));
+    CHECK(big.ok);
+    CHECK_FALSE(big.busy);
+    CHECK(store.queued_write_bytes() == 0);
 }
 
 TEST_CASE("concurrent merges from several io_contexts all land", "[store]") {

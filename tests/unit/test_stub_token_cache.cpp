@@ -5,7 +5,6 @@
 #include <string>
 
 #include "jwt.hpp"
-#include "sha256.hpp"
 
 using namespace skill::stub;
 
@@ -14,7 +13,7 @@ namespace {
 std::string sign(std::string_view claims, std::string_view secret) {
     const std::string input =
         base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." + base64url_encode(claims);
-    return input + "." + base64url_encode(digest_bytes(hmac_sha256(secret, input)));
+    return input + "." + base64url_encode(hmac_sha256(secret, input));
 }
 
 std::string claims(std::string_view user, std::int64_t exp = 0) {

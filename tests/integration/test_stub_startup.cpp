@@ -1,0 +1,123 @@
+// The persistence-stub executable's start-up rules for secrets and unverified mode
+// (docs/persistence-stub.md, Identity): a set-but-empty secret is an error, and
+// unverified tokens are trusted on a loopback address only, unless asked for.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "process.hpp"
+#include "stub_server.hpp"
+#include "temp_dir.hpp"
+#include "test_http.hpp"
+
+using skill::test::ChildProcess;
+using skill::test::TempDir;
+
+namespace {
+
+std::vector<std::string> stub_args(const TempDir& dir, std::vector<std::string> flags) {
+    std::vector<std::string> argv = {skill::test::built_binary("services/persistence-stub"),
+                                     "--port", "0", "--db", dir.file("stub.db")};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    return argv;
+}
+
+/// Runs the stub, expecting it to refuse to start: returns its exit code; `out` gets its stderr.
+int refused(const std::vector<std::string>& argv, std::string& out,
+            std::map<std::string, std::string> env = {}) {
+    ChildProcess stub(argv, std::move(env));
+    const int code = stub.wait();
+    out = stub.output();
+    return code;
+}
+
+/// Starts the stub, which must get to "listening"; stops it with SIGTERM. Returns its log.
+std::string started(const std::vector<std::string>& argv) {
+    ChildProcess stub(argv, {{"LOG_FORMAT", "json"}});
+    stub.wait_for_port();
+    stub.signal(SIGTERM);
+    CHECK(stub.wait() == 0);
+    return stub.output();
+}
+
+}  // namespace
+
+TEST_CASE("a set but empty PERSISTENCE_STUB_JWT_SECRET is a start-up error", "[stub][startup]") {
+    TempDir dir;
+    std::string out;
+    CHECK(refused(stub_args(dir, {}), out, {{"PERSISTENCE_STUB_JWT_SECRET", ""}}) == 2);
+    CHECK(out.find("PERSISTENCE_STUB_JWT_SECRET is set but empty") != std::string::npos);
+    CHECK(out.find("listening") == std::string::npos);
+    // Also on 0.0.0.0, where the old stub silently went unverified.
+    CHECK(refused(stub_args(dir, {"--host", "0.0.0.0"}), out,
+                  {{"PERSISTENCE_STUB_JWT_SECRET", ""}}) == 2);
+    // And for --dev-token, which would sign with the empty secret.
+    ChildProcess dev({skill::test::built_binary("services/persistence-stub"), "--dev-token", "a", "b"},
+                     {{"PERSISTENCE_STUB_JWT_SECRET", ""}});
+    CHECK(dev.wait() == 2);
+}
+
+TEST_CASE("an empty --jwt-secret is a start-up error", "[stub][startup]") {
+    TempDir dir;
+    std::string out;
+    CHECK(refused(stub_args(dir, {"--jwt-secret", ""}), out) == 2);
+    CHECK(out.find("--jwt-secret is empty") != std::string::npos);
+}
+
+TEST_CASE("unverified mode off loopback needs --insecure-unverified", "[stub][startup]") {
+    TempDir dir;
+    std::string out;
+    for (const char* host : {"0.0.0.0", "::"}) {
+        CHECK(refused(stub_args(dir, {"--host", host}), out) == 2);
+        CHECK(out.find("--insecure-unverified") != std::string::npos);
+        CHECK(out.find("listening") == std::string::npos);
+    }
+    const std::string log = started(stub_args(dir, {"--host", "0.0.0.0", "--insecure-unverified"}));
+    CHECK(log.find(R"("tokens":"UNVERIFIED")") != std::string::npos);
+    CHECK(log.find(R"("insecure_unverified":true)") != std::string::npos);
+    CHECK(log.find("JWT signatures are not verified") != std::string::npos);
+}
+
+TEST_CASE("loopback may run unverified (with a warning); a secret works anywhere",
+          "[stub][startup]") {
+    TempDir dir;
+    const std::string loopback = started(stub_args(dir, {"--host", "127.0.0.1"}));
+    CHECK(loopback.find(R"("tokens":"UNVERIFIED")") != std::string::npos);
+    CHECK(loopback.find(R"("level":"WARN")") != std::string::npos);
+    const std::string secret = started(stub_args(dir, {"--host", "0.0.0.0", "--jwt-secret", "s3cret"}));
+    CHECK(secret.find(R"("tokens":"HS256 verified")") != std::string::npos);
+    CHECK(secret.find("s3cret") == std::string::npos);  // the secret is never logged
+}
+
+TEST_CASE("StubServer refuses the same configurations in process", "[stub][startup]") {
+    using namespace skill::stub;
+    TempDir dir;
+    StubOptions options;
+    options.port = 0;
+    options.db_path = dir.file("stub.db");
+    options.jwt_secret = "";
+    CHECK_THROWS_AS(StubServer(options), std::invalid_argument);
+    options.jwt_secret.reset();
+    options.host = "0.0.0.0";
+    CHECK_THROWS_AS(StubServer(options), std::invalid_argument);
+    options.insecure_unverified = true;
+    CHECK_NOTHROW(StubServer(options));
+    options.insecure_unverified = false;
+    options.jwt_secret = "s";
+    CHECK_NOTHROW(StubServer(options));
+}
+
+TEST_CASE("is_loopback knows the loopback addresses", "[stub][startup]") {
+    using skill::stub::is_loopback;
+    for (const char* host : {"127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1"}) {
+        INFO(host);
+        CHECK(is_loopback(host));
+    }
+    for (const char* host : {"0.0.0.0", "::", "10.0.0.1", "192.168.1.1", "::ffff:10.0.0.1",
+                             "localhost", "", "127.0.0.1 "}) {
+        INFO(host);
+        CHECK_FALSE(is_loopback(host));
+    }
+}
