@@ -1,5 +1,6 @@
 // JWT (RFC 7519) decoding and HS256 (RFC 7518 §3.2) verification.
 #include "jwt.hpp"
+#include "json_numbers.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -39,12 +40,13 @@ std::optional<Segments> split(std::string_view token) {
                     token.substr(second + 1)};
 }
 
-/// A base64url segment holding a JSON object, or nothing.
+/// A base64url segment holding a JSON object, or nothing. Numbers are checked like
+/// stored data: an `exp` of 1e400 (infinity) would be a token that never expires.
 std::optional<boost::json::object> decode_object(std::string_view segment) {
     const auto bytes = base64url_decode(segment);
     if (!bytes) return std::nullopt;
     boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(*bytes, ec);
+    boost::json::value v = parse_checked(*bytes, ec);
     if (ec || !v.is_object()) return std::nullopt;
     return std::move(v.as_object());
 }

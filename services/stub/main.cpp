@@ -114,6 +114,7 @@ int serve(const skill::stub::StubOptions& options) {
     const auto parent = std::filesystem::path(options.db_path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
     skill::stub::StubServer server(options);
+    server.drain_on_signal();
     const std::uint16_t port = server.start();
     log::info(logger, "listening",
               {{"host", std::string_view(options.host)},

@@ -77,6 +77,9 @@ void StubServer::drain() {
 void StubServer::wait() {
     server_->wait();
 }
+void StubServer::drain_on_signal() {
+    server_->drain_on_signal();
+}
 void StubServer::run_until_signal() {
     server_->run_until_signal();
 }

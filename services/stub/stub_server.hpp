@@ -54,6 +54,9 @@ class StubServer {
     std::uint16_t start();
     void drain();
     void wait();
+    /// Drain on SIGINT/SIGTERM from now on (before start(): a signal that comes
+    /// as soon as the port is open must not kill the process).
+    void drain_on_signal();
     /// Serve until SIGINT/SIGTERM, then drain (start() first to learn the port).
     void run_until_signal();
 

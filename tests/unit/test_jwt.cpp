@@ -197,6 +197,10 @@ TEST_CASE("secret mode verifies HS256", "[jwt]") {
             sign(R"({"alg":"HS256"})", R"({"sub":"u","skill_id":"s","exp":"soon"})", "s3cret"),
             now));
     }
+    SECTION("an exp JSON cannot hold (infinity: never expiring) is refused") {
+        CHECK_FALSE(verifier.verify(
+            sign(R"({"alg":"HS256"})", R"({"sub":"u","skill_id":"s","exp":1e400})", "s3cret"), now));
+    }
 }
 
 TEST_CASE("the jwt.io example verifies with its published secret", "[jwt]") {
