@@ -274,6 +274,13 @@ Awaitable<bool> HttpServer::Impl::serve_one(Worker&, Connection& c, beast::tcp_s
     // Beast (1.81) applies header_limit to the start line and to the fields separately;
     // the limit is on the whole header block, so check the total too.
     if (!hec && hn > limits.max_header_bytes) hec = http::error::header_limit;
+    if (!hec && !framing_acceptable(parser.get(), parser.chunked())) {
+        co_await write_error(stream, http::status::bad_request,
+                             "Transfer-Encoding: only a single \"chunked\" is supported, "
+                             "and not together with Content-Length");
+        log::info(options.name, "request not read", {{"error", "unsupported Transfer-Encoding"}});
+        co_return false;
+    }
     if (!hec && !parser.is_done()) {
         if (auto expect = parser.get()[http::field::expect];
             beast::iequals(expect, "100-continue")) {
