@@ -1,6 +1,7 @@
 // persistence-stub: the persistence service's HTTP API on a local SQLite file.
 //
 //   persistence-stub [--host H] [--port P] [--db FILE] [--jwt-secret S] [--threads N]
+//                    [--tls-cert PEM --tls-key PEM]
 //   persistence-stub --dev-token USER SKILL [--jwt-secret S]
 #include <charconv>
 #include <cstdlib>
@@ -21,6 +22,7 @@ constexpr std::string_view logger = "persistence-stub";
 
 constexpr std::string_view usage =
     "usage: persistence-stub [--host H] [--port P] [--db FILE] [--jwt-secret S] [--threads N]\n"
+    "                        [--tls-cert PEM --tls-key PEM]\n"
     "       persistence-stub --dev-token USER SKILL [--jwt-secret S]\n"
     "  --host H          address to bind (default 127.0.0.1)\n"
     "  --port P          port to bind, 0 = any free one (default 1555)\n"
@@ -28,6 +30,10 @@ constexpr std::string_view usage =
     "  --jwt-secret S    verify HS256 token signatures with S (env PERSISTENCE_STUB_JWT_SECRET);\n"
     "                    without it token claims are read UNVERIFIED (development only)\n"
     "  --threads N       I/O threads (default 1)\n"
+    "  --tls-cert PEM    serve HTTPS only (TLS 1.2+): certificate chain, leaf first\n"
+    "                    (env PERSISTENCE_STUB_TLS_CERT); needs --tls-key\n"
+    "  --tls-key PEM     the certificate's private key, unencrypted\n"
+    "                    (env PERSISTENCE_STUB_TLS_KEY)\n"
     "  --dev-token U S   print an HS256 token for user U and skill S, then exit\n"
     "                    (signed with --jwt-secret, or \"dev-secret\")\n";
 
@@ -48,6 +54,9 @@ std::optional<Args> parse_args(int argc, char** argv) {
     if (const char* secret = std::getenv("PERSISTENCE_STUB_JWT_SECRET"); secret && *secret) {
         args.options.jwt_secret = secret;
     }
+    std::string tls_cert, tls_key;
+    if (const char* v = std::getenv("PERSISTENCE_STUB_TLS_CERT")) tls_cert = v;
+    if (const char* v = std::getenv("PERSISTENCE_STUB_TLS_KEY")) tls_key = v;
     const std::vector<std::string_view> a(argv + 1, argv + argc);
     for (std::size_t i = 0; i < a.size(); ++i) {
         const std::string_view flag = a[i];
@@ -63,6 +72,10 @@ std::optional<Args> parse_args(int argc, char** argv) {
             args.options.db_path = a[++i];
         } else if (flag == "--jwt-secret" && has_value && !a[i + 1].empty()) {
             args.options.jwt_secret = std::string(a[++i]);
+        } else if (flag == "--tls-cert" && has_value && !a[i + 1].empty()) {
+            tls_cert = a[++i];
+        } else if (flag == "--tls-key" && has_value && !a[i + 1].empty()) {
+            tls_key = a[++i];
         } else if (flag == "--threads" && has_value &&
                    parse_number(a[i + 1], args.options.threads) && args.options.threads > 0) {
             ++i;
@@ -71,6 +84,11 @@ std::optional<Args> parse_args(int argc, char** argv) {
             return std::nullopt;
         }
     }
+    if (tls_cert.empty() != tls_key.empty()) {
+        std::cerr << "--tls-cert and --tls-key go together\n" << usage;
+        return std::nullopt;
+    }
+    if (!tls_cert.empty()) args.options.tls = skill::net::TlsOptions{tls_cert, tls_key};
     return args;
 }
 
@@ -93,6 +111,7 @@ int serve(const skill::stub::StubOptions& options) {
                {"port", static_cast<std::int64_t>(port)},
                {"db", std::string_view(options.db_path)},
                {"threads", static_cast<std::int64_t>(options.threads)},
+               {"tls", options.tls.has_value()},
                {"tokens",
                 std::string_view(server.checks_signatures() ? "HS256 verified" : "UNVERIFIED")}});
     if (!server.checks_signatures()) {

@@ -22,11 +22,13 @@ struct StubOptions {
     unsigned threads = 1;
     std::size_t max_body_bytes = 1024 * 1024;  // over it: 413
     std::size_t max_connections = 10'000;      // over it: 503
+    std::optional<net::TlsOptions> tls;        // set: HTTPS only (PEM certificate chain and key)
 };
 
 class StubServer {
   public:
-    /// Opens the database (throws StoreError); does not listen yet.
+    /// Opens the database (throws StoreError) and loads the TLS files (throws
+    /// std::runtime_error naming the file); does not listen yet.
     explicit StubServer(StubOptions options);
     /// Drains and waits when started, then finishes the store's queue.
     ~StubServer();

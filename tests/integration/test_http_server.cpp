@@ -26,7 +26,7 @@ struct Fixture {
     net::HttpServer server;
 
     explicit Fixture(net::ServerLimits limits = {}, unsigned threads = 2)
-        : server(net::ServerOptions{"127.0.0.1", 0, threads, limits, "test", {}},
+        : server(net::ServerOptions{"127.0.0.1", 0, threads, limits, "test", {}, {}},
                  [this](net::Request& req) { return handle(req); }) {
         log::configure(log::Level::off, log::Format::json);
         server.start();

@@ -10,6 +10,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -25,7 +27,9 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <stdexcept>
 #include <thread>
+#include <type_traits>
 #include <unordered_set>
 #include <vector>
 
@@ -33,7 +37,9 @@ namespace skill::net {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using TlsStream = ssl::stream<beast::tcp_stream>;
 
 namespace {
 
@@ -85,6 +91,32 @@ bool parse_buffered(http::request_parser<http::string_body>& parser, beast::flat
     return true;
 }
 
+template <class Stream>
+constexpr bool is_tls = std::is_same_v<Stream, TlsStream>;
+
+/// The server's TLS context: TLS 1.2 or newer, the configured certificate chain
+/// and key. Every failure names the file at fault.
+ssl::context make_tls_context(const TlsOptions& tls) {
+    ssl::context ctx(ssl::context::tls_server);
+    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                    ssl::context::single_dh_use | SSL_OP_NO_RENEGOTIATION);
+    if (SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION) != 1)
+        throw std::runtime_error("TLS: cannot require TLS 1.2");
+    auto fail = [](std::string_view what, const std::string& file, const beast::error_code& ec) {
+        throw std::runtime_error("TLS " + std::string(what) + " " + file + ": " + ec.message());
+    };
+    beast::error_code ec;
+    ctx.use_certificate_chain_file(tls.certificate_chain_file, ec);
+    if (ec) fail("certificate chain", tls.certificate_chain_file, ec);
+    ctx.use_private_key_file(tls.private_key_file, ssl::context::pem, ec);
+    if (ec) fail("private key", tls.private_key_file, ec);
+    if (SSL_CTX_check_private_key(ctx.native_handle()) != 1)
+        throw std::runtime_error("TLS private key " + tls.private_key_file +
+                                 " does not match the certificate in " + tls.certificate_chain_file);
+    return ctx;
+}
+
 void post_log_flush(void* context) {
     asio::post(*static_cast<asio::io_context*>(context), [] { log::flush(); });
 }
@@ -124,6 +156,7 @@ struct HttpServer::Impl {
     Impl(ServerOptions o, RequestHandler h) : options(std::move(o)), handler(std::move(h)) {
         if (options.threads == 0) options.threads = 1;
         if (!options.error_body) options.error_body = default_error_body;
+        if (options.tls) tls_context.emplace(make_tls_context(*options.tls));
         for (unsigned i = 0; i < options.threads; ++i)
             workers.push_back(std::make_unique<Worker>(i));
     }
@@ -131,6 +164,7 @@ struct HttpServer::Impl {
     ServerOptions options;
     RequestHandler handler;
     std::vector<std::unique_ptr<Worker>> workers;
+    std::optional<ssl::context> tls_context;  // set: every connection is TLS
     std::optional<tcp::acceptor> acceptor;  // lives on worker 0
     std::optional<asio::signal_set> signals;
     std::atomic<bool> draining{false};
@@ -141,11 +175,14 @@ struct HttpServer::Impl {
 
     Awaitable<void> accept_loop();
     Awaitable<void> session(Worker& worker, tcp::socket socket);
+    Awaitable<void> tls_session(Worker& worker, tcp::socket socket);
     Awaitable<void> refuse(tcp::socket socket);
-    Awaitable<bool> serve_one(Worker& w, Connection& c, beast::tcp_stream& stream,
+    template <class Stream>
+    Awaitable<bool> serve_one(Worker& w, Connection& c, Stream& stream,
                               beast::flat_buffer& buffer, std::string& head, unsigned& served);
-    Awaitable<void> write_error(beast::tcp_stream& stream, http::status status,
-                                std::string_view detail, unsigned version = 11);
+    template <class Stream>
+    Awaitable<void> write_error(Stream& stream, http::status status, std::string_view detail,
+                                unsigned version = 11);
     void drain_worker(Worker& w);
     void arm_sweeper(Worker& w);
     void sweep(Worker& w);
@@ -172,14 +209,26 @@ Awaitable<void> HttpServer::Impl::accept_loop() {
             continue;
         }
         connections.fetch_add(1, std::memory_order_relaxed);
-        asio::co_spawn(target.context, session(target, std::move(socket)), asio::detached);
+        if (tls_context)
+            asio::co_spawn(target.context, tls_session(target, std::move(socket)), asio::detached);
+        else
+            asio::co_spawn(target.context, session(target, std::move(socket)), asio::detached);
     }
 }
 
 Awaitable<void> HttpServer::Impl::refuse(tcp::socket socket) {
     log::warning(options.name, "connection limit reached",
                  {{"limit", static_cast<std::int64_t>(options.limits.max_connections)}});
-    beast::tcp_stream stream(std::move(socket));
+    if (!tls_context) {
+        beast::tcp_stream stream(std::move(socket));
+        co_await write_error(stream, http::status::service_unavailable, "too many connections");
+        co_return;
+    }
+    // Not one of the sweeper's connections: the stream's own timer bounds each step.
+    TlsStream stream(std::move(socket), *tls_context);
+    beast::get_lowest_layer(stream).expires_after(options.limits.read_timeout);
+    auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
+    if (ec) co_return;
     co_await write_error(stream, http::status::service_unavailable, "too many connections");
 }
 
@@ -203,6 +252,43 @@ Awaitable<void> HttpServer::Impl::session(Worker& w, tcp::socket socket) {
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream.close();
+    connection_closed(w, conn);
+}
+
+/// A TLS connection: the handshake within read_timeout (the sweeper, and drain,
+/// end it like an idle wait), the same loop as plain TCP, then close_notify.
+Awaitable<void> HttpServer::Impl::tls_session(Worker& w, tcp::socket socket) {
+    socket.set_option(tcp::no_delay(true));
+    TlsStream stream(std::move(socket), *tls_context);
+    Connection conn{&stream.next_layer()};
+    w.connections.insert(&conn);
+    arm_sweeper(w);
+    conn.deadline = Clock::now() + options.limits.read_timeout;
+    auto [hec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
+    if (hec) {
+        log::info(options.name, "TLS handshake failed", {{"error", hec.message()}});
+    } else {
+        try {  // the same loop as session()'s
+            beast::flat_buffer buffer;
+            std::string head;
+            unsigned served = 0;
+            while (co_await serve_one(w, conn, stream, buffer, head, served)) {
+            }
+        } catch (const std::exception& e) {
+            log::error(options.name, "connection failed", {{"error", e.what()}});
+        }
+        if (stream.next_layer().socket().is_open()) {
+            // close_notify, without waiting for the peer's (RFC 8446 6.1 allows it): an
+            // idle keep-alive client would not answer before its next request.
+            SSL_set_shutdown(stream.native_handle(), SSL_RECEIVED_SHUTDOWN);
+            conn.deadline = Clock::now() + options.limits.write_timeout;
+            auto [sec] = co_await stream.async_shutdown(use_tuple);
+            (void)sec;
+        }
+    }
+    beast::error_code ignored;
+    stream.next_layer().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.next_layer().close();
     connection_closed(w, conn);
 }
 
@@ -242,7 +328,8 @@ void HttpServer::Impl::sweep(Worker& w) {
 }
 
 /// Reads, handles and answers one request. Returns whether to keep the connection.
-Awaitable<bool> HttpServer::Impl::serve_one(Worker&, Connection& c, beast::tcp_stream& stream,
+template <class Stream>
+Awaitable<bool> HttpServer::Impl::serve_one(Worker&, Connection& c, Stream& stream,
                                             beast::flat_buffer& buffer, std::string& head,
                                             unsigned& served) {
     const auto& limits = options.limits;
@@ -327,19 +414,27 @@ Awaitable<bool> HttpServer::Impl::serve_one(Worker&, Connection& c, beast::tcp_s
         co_return !wec && keep_alive;
     }
     serialize_header(res, head);
-    std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(res.body())};
-    auto [wec, wn] = co_await asio::async_write(stream, message, use_tuple);
-    co_return !wec && keep_alive;
+    if constexpr (is_tls<Stream>) {
+        // One buffer, so one TLS record (an ssl stream writes a sequence's buffers one by one).
+        head += res.body();
+        auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(head), use_tuple);
+        co_return !wec && keep_alive;
+    } else {
+        std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(res.body())};
+        auto [wec, wn] = co_await asio::async_write(stream, message, use_tuple);
+        co_return !wec && keep_alive;
+    }
 }
 
-Awaitable<void> HttpServer::Impl::write_error(beast::tcp_stream& stream, http::status status,
+template <class Stream>
+Awaitable<void> HttpServer::Impl::write_error(Stream& stream, http::status status,
                                               std::string_view detail, unsigned version) {
     Response res{status, version};
     res.set(http::field::content_type, "application/json");
     res.keep_alive(false);
     res.body() = options.error_body(status, detail);
     res.prepare_payload();
-    stream.expires_after(options.limits.write_timeout);
+    beast::get_lowest_layer(stream).expires_after(options.limits.write_timeout);
     co_await http::async_write(stream, res, use_tuple);
 }
 

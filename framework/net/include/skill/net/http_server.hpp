@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,6 +38,15 @@ struct ServerLimits {
     std::chrono::milliseconds drain_timeout{30'000};  // in-flight work gets this long on shutdown
 };
 
+/// TLS on every accepted connection: a server-side handshake (TLS 1.2 or newer)
+/// within read_timeout, then HTTP exactly as on plain TCP. PEM files, read once
+/// when the server is constructed (an unreadable or mismatching file throws,
+/// naming it).
+struct TlsOptions {
+    std::string certificate_chain_file;  // the server's certificate, then any intermediates
+    std::string private_key_file;        // unencrypted
+};
+
 struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;  // 0 = ephemeral
@@ -44,10 +54,12 @@ struct ServerOptions {
     ServerLimits limits;
     std::string name = "http";  // for log lines
     ErrorBodyWriter error_body;  // empty: the default
+    std::optional<TlsOptions> tls;  // none: plain TCP
 };
 
 class HttpServer {
 public:
+    /// Throws std::runtime_error when the TLS files cannot be loaded.
     HttpServer(ServerOptions options, RequestHandler handler);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
