@@ -24,6 +24,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -117,6 +119,30 @@ ssl::context make_tls_context(const TlsOptions& tls) {
     return ctx;
 }
 
+/// What the file-descriptor limit leaves for accepted connections. Raises the
+/// soft RLIMIT_NOFILE towards the hard limit as far as `wanted` connections plus
+/// `reserve` need, then returns min(wanted, soft limit - reserve), the reserve
+/// being at most half the soft limit. At the limit accept(2) would fail with
+/// EMFILE and connections would wait in the backlog instead of getting a 503.
+struct FdBudget {
+    std::size_t connections;
+    std::size_t fd_limit;  // 0: unlimited or unknown
+};
+FdBudget fd_budget(std::size_t wanted, std::size_t reserve) {
+    rlimit rl{};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return {wanted, 0};
+    const rlim_t needed = static_cast<rlim_t>(wanted) + static_cast<rlim_t>(reserve);
+    if (rl.rlim_cur < needed && rl.rlim_cur < rl.rlim_max) {
+        rlimit raised = rl;
+        raised.rlim_cur = std::min(needed, rl.rlim_max);
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
+    }
+    if (rl.rlim_cur == RLIM_INFINITY) return {wanted, 0};
+    const auto soft = static_cast<std::size_t>(rl.rlim_cur);
+    const std::size_t kept = std::min(reserve, soft / 2);
+    return {std::min(wanted, soft - kept), soft};
+}
+
 void post_log_flush(void* context) {
     asio::post(*static_cast<asio::io_context*>(context), [] { log::flush(); });
 }
@@ -193,16 +219,24 @@ struct HttpServer::Impl {
 
 Awaitable<void> HttpServer::Impl::accept_loop() {
     unsigned next = 0;
+    std::uint64_t failed_accepts = 0;
     while (!draining) {
         Worker& target = *workers[next++ % workers.size()];
         auto [ec, socket] = co_await acceptor->async_accept(target.context, use_tuple);
         if (ec) {
             if (ec == asio::error::operation_aborted || draining) co_return;
-            // EMFILE and friends: back off briefly instead of spinning.
-            log::warning(options.name, "accept failed", {{"error", ec.message()}});
+            // EMFILE, ENFILE, ENOBUFS...: back off briefly instead of spinning (the
+            // pending connection stays in the backlog), logging once per streak.
+            if (failed_accepts++ == 0)
+                log::warning(options.name, "accept failed: pausing", {{"error", ec.message()}});
             asio::steady_timer pause(workers[0]->context, std::chrono::milliseconds(50));
             co_await pause.async_wait(use_tuple);
             continue;
+        }
+        if (failed_accepts != 0) {
+            log::info(options.name, "accepting again",
+                      {{"failedAccepts", static_cast<std::int64_t>(failed_accepts)}});
+            failed_accepts = 0;
         }
         if (connections.load(std::memory_order_relaxed) >= options.limits.max_connections) {
             asio::co_spawn(target.context, refuse(std::move(socket)), asio::detached);
@@ -476,6 +510,17 @@ HttpServer::~HttpServer() {
 
 std::uint16_t HttpServer::start() {
     auto& im = *impl_;
+    auto& limits = im.options.limits;
+    const auto budget = fd_budget(limits.max_connections, limits.reserved_fds);
+    log::info(im.options.name, "connection limit",
+              {{"maxConnections", static_cast<std::int64_t>(budget.connections)},
+               {"configured", static_cast<std::int64_t>(limits.max_connections)},
+               {"fdLimit", static_cast<std::int64_t>(budget.fd_limit)}});
+    if (budget.connections < limits.max_connections)
+        log::warning(im.options.name, "connection limit lowered to fit the file descriptor limit",
+                     {{"maxConnections", static_cast<std::int64_t>(budget.connections)},
+                      {"fdLimit", static_cast<std::int64_t>(budget.fd_limit)}});
+    limits.max_connections = budget.connections;
     auto address = asio::ip::make_address(im.options.host);
     tcp::endpoint endpoint{address, im.options.port};
     auto& acceptor = im.acceptor.emplace(im.workers[0]->context);
@@ -532,6 +577,9 @@ bool HttpServer::draining() const noexcept { return impl_->draining; }
 std::uint16_t HttpServer::port() const noexcept { return impl_->port; }
 unsigned HttpServer::threads() const noexcept { return static_cast<unsigned>(impl_->workers.size()); }
 std::size_t HttpServer::open_connections() const noexcept { return impl_->connections; }
+std::size_t HttpServer::max_connections() const noexcept {
+    return impl_->options.limits.max_connections;
+}
 asio::io_context& HttpServer::context(unsigned i) { return impl_->workers.at(i)->context; }
 unsigned HttpServer::current_thread() noexcept { return t_thread_index; }
 
