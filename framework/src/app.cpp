@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 namespace skill::runtime {
 
@@ -121,16 +122,26 @@ void print_usage() {
                  "  --list-intents   print the registered intents and exit\n";
 }
 
-std::string config_path(int argc, char** argv) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::string_view(argv[i]) == "--config") return argv[i + 1];
-    if (const char* env = std::getenv("SKILL_CONF")) return env;
-    return "skill.conf";
+/// The config file to read, and whether it must exist: --config PATH, else
+/// $SKILL_CONF, else ./skill.conf when there is one (built-in defaults when not).
+struct ConfigSource {
+    std::string path;
+    bool required = true;
+};
+
+ConfigSource config_source(const std::optional<std::string>& flag) {
+    if (flag) return {*flag, true};
+    if (const char* env = std::getenv("SKILL_CONF")) {
+        if (*env == '\0') throw ConfigError("SKILL_CONF is set but empty: name a config file or unset it");
+        return {env, true};
+    }
+    return {"skill.conf", false};
 }
 
 }  // namespace
 
 int run(int argc, char** argv) {
+    std::optional<std::string> config_flag;
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
         if (arg == "--help" || arg == "-h") {
@@ -142,7 +153,12 @@ int run(int argc, char** argv) {
             return 0;
         }
         if (arg == "--config") {
-            ++i;
+            if (i + 1 >= argc || *argv[i + 1] == '\0') {
+                std::cerr << "--config needs a value: the path of a skill.conf\n";
+                print_usage();
+                return 2;
+            }
+            config_flag = argv[++i];
             continue;
         }
         std::cerr << "unknown argument: " << arg << "\n";
@@ -150,10 +166,11 @@ int run(int argc, char** argv) {
         return 2;
     }
     try {
-        std::string path = config_path(argc, argv);
-        bool explicit_path = path != "skill.conf";
-        Config config = explicit_path || std::filesystem::exists(path) ? Config::load(path)
-                                                                       : Config::parse("");
+        const ConfigSource source = config_source(config_flag);
+        // Config::load names the path when it is missing, not a regular file or unreadable.
+        Config config = source.required || std::filesystem::exists(source.path)
+                            ? Config::load(source.path)
+                            : Config::parse("");
         auto settings = runtime::load_settings(config);
         log::configure(settings.log.level, settings.log.format);
         runtime::App app(std::move(settings), IntentRegistry::global());

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -104,6 +105,12 @@ Config Config::parse(std::string_view ini_text, const Getenv& getenv) {
 }
 
 Config Config::load(const std::string& path, const Getenv& getenv) {
+    // A directory opens as a stream that reads nothing: it would load as an empty config.
+    std::error_code status_error;
+    const auto status = std::filesystem::status(path, status_error);
+    if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+        throw ConfigError("config file " + path + " is not a regular file");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw ConfigError("cannot read config file " + path + ": " + std::strerror(errno));

@@ -22,6 +22,12 @@ struct RequestLog {
     }
 };
 
+/// What a log line may show of a request target: its path. The query string
+/// (`?access_token=...`) and anything after `#` are never logged.
+inline std::string_view loggable_path(std::string_view target) noexcept {
+    return target.substr(0, target.find_first_of("?#"));
+}
+
 /// The platform's per-request debug switch.
 template <class Request>
 RequestLog request_log_of(const Request& req) {

@@ -176,13 +176,13 @@ net::Awaitable<net::Response> Router::invoke(net::Request& req, std::string& int
     const RequestLog request_log = request_log_of(req);
     if (request_log.debug_enabled())
         request_log.debug("http", "invocation received",
-                          {{"path", req.target()},
+                          {{"path", loggable_path(req.target())},
                            {"bytes", static_cast<std::int64_t>(req.body().size())},
                            {"traceId", trace.trace_id()},
                            {"spanId", trace.span_id()}});
     if (!authorised(req)) {
         log::warning("http", "access denied",
-                     {{"path", req.target()}, {"traceId", trace.trace_id()}, {"spanId", trace.span_id()}});
+                     {{"path", loggable_path(req.target())}, {"traceId", trace.trace_id()}, {"spanId", trace.span_id()}});
         co_return answer(req, http::status::unauthorized, R"({"text":"Access denied"})");
     }
     auto thread = net::HttpServer::current_thread();
@@ -202,7 +202,7 @@ net::Awaitable<net::Response> Router::invoke(net::Request& req, std::string& int
     if (log::enabled(level))
         log::write(level, "http", out.error.empty() ? "invocation" : out.error,
                    {{"method", req.method_string()},
-                    {"path", req.target()},
+                    {"path", loggable_path(req.target())},
                     {"intent", out.intent},
                     {"status", static_cast<std::int64_t>(out.status)},
                     {"durationMs", static_cast<double>(micros) / 1000.0},

@@ -1,7 +1,7 @@
 // persistence-stub: the persistence service's HTTP API on a local SQLite file.
 //
 //   persistence-stub [--host H] [--port P] [--db FILE] [--jwt-secret S] [--insecure-unverified]
-//                    [--threads N]
+//                    [--threads N] [--tls-cert PEM --tls-key PEM]
 //   persistence-stub --dev-token USER SKILL [--jwt-secret S]
 #include <malloc.h>
 
@@ -24,7 +24,7 @@ constexpr std::string_view logger = "persistence-stub";
 
 constexpr std::string_view usage =
     "usage: persistence-stub [--host H] [--port P] [--db FILE] [--jwt-secret S]\n"
-    "                        [--insecure-unverified] [--threads N]\n"
+    "                        [--insecure-unverified] [--threads N] [--tls-cert PEM --tls-key PEM]\n"
     "       persistence-stub --dev-token USER SKILL [--jwt-secret S]\n"
     "  --host H          IP address to bind (default 127.0.0.1)\n"
     "  --port P          port to bind, 0 = any free one (default 1555)\n"
@@ -37,6 +37,10 @@ constexpr std::string_view usage =
     "  --threads N       I/O threads (default 1)\n"
     "  --max-queued-write-bytes N  bytes of writes queued but not yet committed; a write\n"
     "                    over it is answered 503 (default 16777216 = 16 MiB)\n"
+    "  --tls-cert PEM    serve HTTPS only (TLS 1.2+): certificate chain, leaf first\n"
+    "                    (env PERSISTENCE_STUB_TLS_CERT); needs --tls-key\n"
+    "  --tls-key PEM     the certificate's private key, unencrypted\n"
+    "                    (env PERSISTENCE_STUB_TLS_KEY)\n"
     "  --dev-token U S   print an HS256 token for user U and skill S, then exit\n"
     "                    (signed with --jwt-secret, or \"dev-secret\")\n";
 
@@ -64,6 +68,9 @@ std::optional<Args> parse_args(int argc, char** argv) {
         }
         args.options.jwt_secret = secret;
     }
+    std::string tls_cert, tls_key;
+    if (const char* v = std::getenv("PERSISTENCE_STUB_TLS_CERT")) tls_cert = v;
+    if (const char* v = std::getenv("PERSISTENCE_STUB_TLS_KEY")) tls_key = v;
     const std::vector<std::string_view> a(argv + 1, argv + argc);
     for (std::size_t i = 0; i < a.size(); ++i) {
         const std::string_view flag = a[i];
@@ -90,6 +97,10 @@ std::optional<Args> parse_args(int argc, char** argv) {
                    parse_number(a[i + 1], args.options.max_queued_write_bytes) &&
                    args.options.max_queued_write_bytes > 0) {
             ++i;
+        } else if (flag == "--tls-cert" && has_value && !a[i + 1].empty()) {
+            tls_cert = a[++i];
+        } else if (flag == "--tls-key" && has_value && !a[i + 1].empty()) {
+            tls_key = a[++i];
         } else if (flag == "--threads" && has_value &&
                    parse_number(a[i + 1], args.options.threads) && args.options.threads > 0) {
             ++i;
@@ -98,6 +109,11 @@ std::optional<Args> parse_args(int argc, char** argv) {
             return std::nullopt;
         }
     }
+    if (tls_cert.empty() != tls_key.empty()) {
+        std::cerr << "--tls-cert and --tls-key go together\n" << usage;
+        return std::nullopt;
+    }
+    if (!tls_cert.empty()) args.options.tls = skill::net::TlsOptions{tls_cert, tls_key};
     return args;
 }
 
@@ -122,6 +138,7 @@ int serve(const skill::stub::StubOptions& options) {
                {"db", std::string_view(options.db_path)},
                {"threads", static_cast<std::int64_t>(options.threads)},
                {"max_queued_write_bytes", static_cast<std::int64_t>(options.max_queued_write_bytes)},
+               {"tls", options.tls.has_value()},
                {"tokens",
                 std::string_view(server.checks_signatures() ? "HS256 verified" : "UNVERIFIED")}});
     if (!server.checks_signatures()) {

@@ -23,6 +23,7 @@ net::ServerOptions server_options(const StubOptions& o) {
     s.limits.max_connections = o.max_connections;
     s.name = "persistence-stub";
     s.error_body = &error_body;  // 413, 431, ... in the same {"error","detail"} shape
+    s.tls = o.tls;
     return s;
 }
 

@@ -29,6 +29,7 @@ struct StubOptions {
     std::size_t max_connections = 10'000;      // over it: 503
     // Bytes of writes queued but not yet committed; a write over it: 503 (Store::submit).
     std::size_t max_queued_write_bytes = default_max_queued_write_bytes;
+    std::optional<net::TlsOptions> tls;  // set: HTTPS only (PEM certificate chain and key)
 };
 
 /// Whether `host` is an IP address of this machine's loopback interface
@@ -42,7 +43,8 @@ std::string identity_options_problem(const StubOptions& options);
 
 class StubServer {
   public:
-    /// Opens the database (throws StoreError); does not listen yet. Throws
+    /// Opens the database (throws StoreError) and loads the TLS files (throws
+    /// std::runtime_error naming the file); does not listen yet. Throws
     /// std::invalid_argument when identity_options_problem() names a problem.
     explicit StubServer(StubOptions options);
     /// Drains and waits when started, then finishes the store's queue.

@@ -45,6 +45,11 @@ inline std::optional<net::Request> next_request(std::string_view& bytes, std::si
         if (ec || used == 0) break;
     }
     if (ec && ec != http::error::need_more) return std::nullopt;
+    // The server answers a bad Transfer-Encoding 400 and closes: nothing after it is read.
+    if (parser.is_header_done() && !net::framing_acceptable(parser.get(), parser.chunked())) {
+        bytes = {};
+        return std::nullopt;
+    }
     if (!parser.is_done()) {
         ec = {};
         parser.put_eof(ec);  // the peer closed: fine only when the message ends at EOF

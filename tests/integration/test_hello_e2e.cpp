@@ -3,12 +3,16 @@
 #include <catch2/catch.hpp>
 
 #include "process.hpp"
+#include "temp_dir.hpp"
 #include "test_http.hpp"
 
 #include <boost/json/parse.hpp>
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
 
 using namespace skill::test;
 namespace json = boost::json;
@@ -120,4 +124,79 @@ TEST_CASE("hello-skill refuses to start on an invalid config value, naming it") 
                        {{"HTTP_PORT", "not-a-port"}});
     CHECK(skill.wait() == 2);
     CHECK(skill.output().find("[http] port = 'not-a-port'") != std::string::npos);
+}
+
+// --config and SKILL_CONF name a file the skill must read: a missing value, a
+// missing path, a directory or an unreadable file stops start-up (exit 2) with
+// a message naming it, instead of serving on built-in defaults.
+namespace {
+
+/// Runs hello-skill with `args` and `env`; if it starts anyway, it does so on an
+/// ephemeral loopback port, and the test sees it did not exit.
+int start_fails(const std::vector<std::string>& args, std::map<std::string, std::string> env,
+                std::string& output) {
+    std::vector<std::string> argv{built_binary("skills/hello/hello-skill")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    env.emplace("HTTP_PORT", "0");
+    env.emplace("HTTP_HOST", "127.0.0.1");
+    ChildProcess skill(argv, env);
+    int code = -1;
+    try {
+        code = skill.wait(std::chrono::seconds(5));
+    } catch (const std::runtime_error&) {
+        skill.signal(SIGTERM);  // it started: the bug
+        skill.wait();
+    }
+    output = skill.output();
+    return code;
+}
+
+}  // namespace
+
+TEST_CASE("hello-skill: --config without a value is a start-up error") {
+    std::string out;
+    CHECK(start_fails({"--config"}, {}, out) == 2);
+    CHECK(out.find("--config needs a value") != std::string::npos);
+}
+
+TEST_CASE("hello-skill: a --config or SKILL_CONF path that is no readable file stops start-up") {
+    TempDir dir;
+    const std::string missing = dir.file("missing.conf");
+    const std::string directory = dir.path.string();
+    std::string out;
+    SECTION("--config: missing") {
+        CHECK(start_fails({"--config", missing}, {}, out) == 2);
+        CHECK(out.find(missing) != std::string::npos);
+    }
+    SECTION("--config: a directory") {
+        CHECK(start_fails({"--config", directory}, {}, out) == 2);
+        CHECK(out.find(directory + " is not a regular file") != std::string::npos);
+    }
+    SECTION("--config: the default's name, given explicitly, is required too") {
+        CHECK(start_fails({"--config", "skill.conf"}, {}, out) == 2);  // cwd: build/tests, no skill.conf
+        CHECK(out.find("skill.conf") != std::string::npos);
+    }
+    SECTION("SKILL_CONF: missing") {
+        CHECK(start_fails({}, {{"SKILL_CONF", missing}}, out) == 2);
+        CHECK(out.find(missing) != std::string::npos);
+    }
+    SECTION("SKILL_CONF: a directory") {
+        CHECK(start_fails({}, {{"SKILL_CONF", directory}}, out) == 2);
+        CHECK(out.find(directory + " is not a regular file") != std::string::npos);
+    }
+    SECTION("SKILL_CONF: empty") {
+        CHECK(start_fails({}, {{"SKILL_CONF", ""}}, out) == 2);
+        CHECK(out.find("SKILL_CONF") != std::string::npos);
+    }
+    SECTION("unreadable") {
+        const std::string file = dir.file("secret.conf");
+        std::ofstream(file) << "[skill]\nname = x\n";
+        std::filesystem::permissions(file, std::filesystem::perms::none);
+        if (::geteuid() == 0) {
+            WARN("running as root: every file is readable, skipped");
+        } else {
+            CHECK(start_fails({"--config", file}, {}, out) == 2);
+            CHECK(out.find(file) != std::string::npos);
+        }
+    }
 }

@@ -26,7 +26,7 @@ struct Fixture {
     net::HttpServer server;
 
     explicit Fixture(net::ServerLimits limits = {}, unsigned threads = 2)
-        : server(net::ServerOptions{"127.0.0.1", 0, threads, limits, "test", {}},
+        : server(net::ServerOptions{"127.0.0.1", 0, threads, limits, "test", {}, {}},
                  [this](net::Request& req) { return handle(req); }) {
         log::configure(log::Level::off, log::Format::json);
         server.start();
@@ -120,6 +120,53 @@ TEST_CASE("garbage gets 400 and the server keeps serving") {
     client.send("THIS IS NOT HTTP\r\n\r\n");
     REQUIRE(client.read().status == 400);
     REQUIRE(test::http_request(f.port(), "GET", "/ok").status == 200);
+}
+
+// Request smuggling (RFC 9112 6.1, 6.3): a Transfer-Encoding the server does not
+// frame by (anything but a single "chunked"), or one next to Content-Length,
+// is answered 400 and the connection closed: the bytes after the header are
+// never read as a request of their own.
+TEST_CASE("Transfer-Encoding other than a single chunked: 400, close, nothing smuggled") {
+    const std::string smuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+    const char* variants[] = {
+        "Transfer-Encoding: gzip\r\n",
+        "Transfer-Encoding: identity\r\n",
+        "Transfer-Encoding: chunked, gzip\r\n",
+        "Transfer-Encoding: gzip, chunked\r\n",
+        "Transfer-Encoding: chunked, chunked\r\n",
+        "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+        "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n",
+        "Transfer-Encoding: \r\n",
+        "Transfer-Encoding: gzip\r\nContent-Length: 0\r\n",
+        "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
+        "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+    };
+    Fixture f;
+    for (const char* te : variants) {
+        INFO(te);
+        test::RawClient client(f.port(), 2s);
+        // A chunked reading of the body ends after "0\r\n\r\n"; any other reading
+        // leaves the smuggled request behind it.
+        client.send("POST /first HTTP/1.1\r\nHost: x\r\n" + std::string(te) + "\r\n0\r\n\r\n" +
+                    smuggled);
+        CHECK(client.read().status == 400);
+        CHECK(client.closed_by_peer());
+    }
+    CHECK(f.handled == 0);
+    REQUIRE(test::http_request(f.port(), "GET", "/ok").status == 200);  // still serving
+}
+
+TEST_CASE("Transfer-Encoding: chunked (any case) is read as a chunked body") {
+    Fixture f;
+    test::RawClient client(f.port());
+    client.send(
+        "POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n"
+        "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+        "GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto first = client.read();
+    REQUIRE(first.status == 200);
+    REQUIRE(first.body == "POST /c abcde");
+    REQUIRE(client.read().body == "GET /next ");  // a pipelined request after it, as usual
 }
 
 TEST_CASE("a client that sends half a request and stalls is cut off") {

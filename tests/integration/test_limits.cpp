@@ -7,7 +7,14 @@
 #include <thread>
 
 #include "app.hpp"
+#include "process.hpp"
+#include "temp_dir.hpp"
 #include "test_http.hpp"
+
+#include <csignal>
+#include <memory>
+#include <regex>
+#include <vector>
 
 using namespace skill;
 using namespace std::chrono_literals;
@@ -204,4 +211,59 @@ TEST_CASE("JSON depth comes from [skill] max_json_depth") {
           200);
     CHECK(test::http_request(server.port, "POST", "/v1/test", invocation(0, nested(9))).status ==
           400);
+}
+
+// The connection limit never exceeds what the file-descriptor limit allows: a
+// server under `ulimit -n 64` with the default max_connections (10'000) answers
+// 503 before accept(2) would fail with EMFILE (which left connections waiting
+// in the backlog, unanswered).
+TEST_CASE("connections: under a low fd limit the one over the effective limit still gets 503") {
+    test::TempDir dir;
+    const std::string stub = test::built_binary("services/persistence-stub");
+    test::ChildProcess server({"/bin/sh", "-c",
+                               "ulimit -n 64 && exec '" + stub + "' --port 0 --db '" +
+                                   dir.file("stub.db") + "'"});
+    const auto port = server.wait_for_port();
+    std::smatch m;
+    const std::string log = server.output();
+    int limit = -1;  // as logged at start
+    if (std::regex_search(log, m, std::regex(R"re("message":"connection limit","maxConnections":(\d+))re")))
+        limit = std::stoi(m[1]);
+    CHECK(limit <= 64 - 16);
+    CHECK(limit >= 16);
+
+    // More connections than there are file descriptors: every one gets an answer.
+    std::vector<std::unique_ptr<test::RawClient>> clients;
+    int ok = 0, refused = 0, unanswered = 0;
+    for (int i = 0; i < 80; ++i) {
+        auto client = std::make_unique<test::RawClient>(port, 3s);
+        try {
+            auto res = client->request("GET", "/k8s/liveness");
+            if (res.status == 200) ++ok;
+            else if (res.status == 503) ++refused;
+        } catch (const std::exception&) {
+            ++unanswered;
+        }
+        clients.push_back(std::move(client));  // keep it open
+        if (unanswered > 0) break;
+    }
+    CHECK(unanswered == 0);
+    CHECK(refused > 0);
+    CHECK(ok == limit);
+    CHECK(refused == 80 - limit);
+    clients.clear();
+    // Slots freed: served again.
+    bool served_again = false;
+    for (auto deadline = std::chrono::steady_clock::now() + 5s;
+         !served_again && std::chrono::steady_clock::now() < deadline;) {
+        try {
+            test::RawClient client(port, 1s);
+            served_again = client.request("GET", "/k8s/liveness").status == 200;
+        } catch (const std::exception&) {
+            std::this_thread::sleep_for(50ms);
+        }
+    }
+    CHECK(served_again);
+    server.signal(SIGTERM);
+    CHECK(server.wait(10s) == 0);
 }

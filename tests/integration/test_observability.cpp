@@ -3,6 +3,7 @@
 // invocation, and per-request debug logs (X-User-Debug-Log: 1).
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
+#include <set>
 #include <skill/skill.hpp>
 
 #include "app.hpp"
@@ -220,4 +221,45 @@ TEST_CASE("LOG_FORMAT human: the same fields, one line per event") {
         found |= line.find(" INFO  http: invocation ") != std::string::npos &&
                  line.find("traceId=" + trace_id) != std::string::npos;
     CHECK(found);
+}
+
+TEST_CASE("a query string is never logged: request lines show the path only") {
+    test::StderrCapture capture;
+    const std::string body =
+        R"({"context":{"intent":"ECHO","locale":"de","tokens":{"cvi":"tok-SECRET-0123456789"}}})";
+    const std::string target = "/v1/test?access_token=QUERY-SECRET-42&x=1";
+    {
+        Rig rig(log::Level::debug);  // "invocation received" and the request line
+        CHECK(test::http_request(rig.port, "POST", target, body, b3).status == 200);
+        rig.app.drain();
+        rig.app.wait();
+    }
+    {
+        test::FaultServer persistence;
+        auto s = settings(persistence.url());
+        s.skill.auth = runtime::Settings::Skill::Auth::basic;
+        s.skill.api_key = "the-key";
+        log::configure(log::Level::info, log::Format::json);
+        runtime::App app(std::move(s), registry());
+        const auto port = app.start();
+        CHECK(test::http_request(port, "POST", target, body, b3).status == 401);  // "access denied"
+        app.drain();
+        app.wait();
+        log::configure(log::Level::off, log::Format::json);
+    }
+    std::set<std::string> messages;
+    for (auto& line : capture.json_lines()) {
+        if (line.contains("path")) {
+            CHECK(field(line, "path") == "/v1/test");
+            messages.insert(field(line, "message"));
+        }
+    }
+    CHECK(messages.count("invocation received") == 1);
+    CHECK(messages.count("invocation") == 1);
+    CHECK(messages.count("access denied") == 1);
+    for (auto& line : capture.lines()) {
+        INFO(line);
+        CHECK(line.find("QUERY-SECRET") == std::string::npos);
+        CHECK(line.find("access_token") == std::string::npos);
+    }
 }

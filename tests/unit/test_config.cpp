@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <map>
 #include <string>
 
@@ -163,6 +164,16 @@ TEST_CASE("load() of a missing file names the path and the reason") {
         const std::string what = e.what();
         CHECK(what.find("cannot read config file /nonexistent/dir/skill.conf: ") == 0);
         CHECK(what.find("No such file") != std::string::npos);
+    }
+}
+
+TEST_CASE("load() of a directory is an error naming it") {
+    const auto dir = std::filesystem::temp_directory_path();
+    try {
+        (void)Config::load(dir.string(), no_env);
+        FAIL("expected ConfigError");
+    } catch (const ConfigError& e) {
+        CHECK(std::string(e.what()) == "config file " + dir.string() + " is not a regular file");
     }
 }
 

@@ -1,6 +1,20 @@
 #include <skill/net/http.hpp>
 
+#include <boost/beast/core/string.hpp>
+
 namespace skill::net {
+
+bool framing_acceptable(const Request& header, bool chunked) noexcept {
+    // Beast rejects some bad framings itself (Content-Length before
+    // Transfer-Encoding, a second field after a "chunked" one) but reads
+    // "gzip" as a body of length zero (its bytes then parse as the next
+    // request) and "gzip, chunked" as chunked.
+    const auto te = header.find(http::field::transfer_encoding);
+    if (te == header.end()) return true;  // the usual case: one lookup
+    return chunked && boost::beast::iequals(te->value(), "chunked") &&
+           header.count(http::field::transfer_encoding) == 1 &&
+           header.find(http::field::content_length) == header.end();
+}
 
 Response json_response(const Request& req, http::status status, std::string body) {
     Response res{status, req.version()};

@@ -10,6 +10,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -22,10 +24,14 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <stdexcept>
 #include <thread>
+#include <type_traits>
 #include <unordered_set>
 #include <vector>
 
@@ -33,7 +39,9 @@ namespace skill::net {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using TlsStream = ssl::stream<beast::tcp_stream>;
 
 namespace {
 
@@ -85,6 +93,56 @@ bool parse_buffered(http::request_parser<http::string_body>& parser, beast::flat
     return true;
 }
 
+template <class Stream>
+constexpr bool is_tls = std::is_same_v<Stream, TlsStream>;
+
+/// The server's TLS context: TLS 1.2 or newer, the configured certificate chain
+/// and key. Every failure names the file at fault.
+ssl::context make_tls_context(const TlsOptions& tls) {
+    ssl::context ctx(ssl::context::tls_server);
+    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                    ssl::context::single_dh_use | SSL_OP_NO_RENEGOTIATION);
+    if (SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION) != 1)
+        throw std::runtime_error("TLS: cannot require TLS 1.2");
+    auto fail = [](std::string_view what, const std::string& file, const beast::error_code& ec) {
+        throw std::runtime_error("TLS " + std::string(what) + " " + file + ": " + ec.message());
+    };
+    beast::error_code ec;
+    ctx.use_certificate_chain_file(tls.certificate_chain_file, ec);
+    if (ec) fail("certificate chain", tls.certificate_chain_file, ec);
+    ctx.use_private_key_file(tls.private_key_file, ssl::context::pem, ec);
+    if (ec) fail("private key", tls.private_key_file, ec);
+    if (SSL_CTX_check_private_key(ctx.native_handle()) != 1)
+        throw std::runtime_error("TLS private key " + tls.private_key_file +
+                                 " does not match the certificate in " + tls.certificate_chain_file);
+    return ctx;
+}
+
+/// What the file-descriptor limit leaves for accepted connections. Raises the
+/// soft RLIMIT_NOFILE towards the hard limit as far as `wanted` connections plus
+/// `reserve` need, then returns min(wanted, soft limit - reserve), the reserve
+/// being at most half the soft limit. At the limit accept(2) would fail with
+/// EMFILE and connections would wait in the backlog instead of getting a 503.
+struct FdBudget {
+    std::size_t connections;
+    std::size_t fd_limit;  // 0: unlimited or unknown
+};
+FdBudget fd_budget(std::size_t wanted, std::size_t reserve) {
+    rlimit rl{};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return {wanted, 0};
+    const rlim_t needed = static_cast<rlim_t>(wanted) + static_cast<rlim_t>(reserve);
+    if (rl.rlim_cur < needed && rl.rlim_cur < rl.rlim_max) {
+        rlimit raised = rl;
+        raised.rlim_cur = std::min(needed, rl.rlim_max);
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
+    }
+    if (rl.rlim_cur == RLIM_INFINITY) return {wanted, 0};
+    const auto soft = static_cast<std::size_t>(rl.rlim_cur);
+    const std::size_t kept = std::min(reserve, soft / 2);
+    return {std::min(wanted, soft - kept), soft};
+}
+
 void post_log_flush(void* context) {
     asio::post(*static_cast<asio::io_context*>(context), [] { log::flush(); });
 }
@@ -124,6 +182,7 @@ struct HttpServer::Impl {
     Impl(ServerOptions o, RequestHandler h) : options(std::move(o)), handler(std::move(h)) {
         if (options.threads == 0) options.threads = 1;
         if (!options.error_body) options.error_body = default_error_body;
+        if (options.tls) tls_context.emplace(make_tls_context(*options.tls));
         for (unsigned i = 0; i < options.threads; ++i)
             workers.push_back(std::make_unique<Worker>(i));
     }
@@ -131,6 +190,7 @@ struct HttpServer::Impl {
     ServerOptions options;
     RequestHandler handler;
     std::vector<std::unique_ptr<Worker>> workers;
+    std::optional<ssl::context> tls_context;  // set: every connection is TLS
     std::optional<tcp::acceptor> acceptor;  // lives on worker 0
     std::optional<asio::signal_set> signals;
     std::atomic<bool> draining{false};
@@ -141,11 +201,14 @@ struct HttpServer::Impl {
 
     Awaitable<void> accept_loop();
     Awaitable<void> session(Worker& worker, tcp::socket socket);
+    Awaitable<void> tls_session(Worker& worker, tcp::socket socket);
     Awaitable<void> refuse(tcp::socket socket);
-    Awaitable<bool> serve_one(Worker& w, Connection& c, beast::tcp_stream& stream,
+    template <class Stream>
+    Awaitable<bool> serve_one(Worker& w, Connection& c, Stream& stream,
                               beast::flat_buffer& buffer, std::string& head, unsigned& served);
-    Awaitable<void> write_error(beast::tcp_stream& stream, http::status status,
-                                std::string_view detail, unsigned version = 11);
+    template <class Stream>
+    Awaitable<void> write_error(Stream& stream, http::status status, std::string_view detail,
+                                unsigned version = 11);
     void drain_worker(Worker& w);
     void arm_sweeper(Worker& w);
     void sweep(Worker& w);
@@ -156,30 +219,50 @@ struct HttpServer::Impl {
 
 Awaitable<void> HttpServer::Impl::accept_loop() {
     unsigned next = 0;
+    std::uint64_t failed_accepts = 0;
     while (!draining) {
         Worker& target = *workers[next++ % workers.size()];
         auto [ec, socket] = co_await acceptor->async_accept(target.context, use_tuple);
         if (ec) {
             if (ec == asio::error::operation_aborted || draining) co_return;
-            // EMFILE and friends: back off briefly instead of spinning.
-            log::warning(options.name, "accept failed", {{"error", ec.message()}});
+            // EMFILE, ENFILE, ENOBUFS...: back off briefly instead of spinning (the
+            // pending connection stays in the backlog), logging once per streak.
+            if (failed_accepts++ == 0)
+                log::warning(options.name, "accept failed: pausing", {{"error", ec.message()}});
             asio::steady_timer pause(workers[0]->context, std::chrono::milliseconds(50));
             co_await pause.async_wait(use_tuple);
             continue;
+        }
+        if (failed_accepts != 0) {
+            log::info(options.name, "accepting again",
+                      {{"failedAccepts", static_cast<std::int64_t>(failed_accepts)}});
+            failed_accepts = 0;
         }
         if (connections.load(std::memory_order_relaxed) >= options.limits.max_connections) {
             asio::co_spawn(target.context, refuse(std::move(socket)), asio::detached);
             continue;
         }
         connections.fetch_add(1, std::memory_order_relaxed);
-        asio::co_spawn(target.context, session(target, std::move(socket)), asio::detached);
+        if (tls_context)
+            asio::co_spawn(target.context, tls_session(target, std::move(socket)), asio::detached);
+        else
+            asio::co_spawn(target.context, session(target, std::move(socket)), asio::detached);
     }
 }
 
 Awaitable<void> HttpServer::Impl::refuse(tcp::socket socket) {
     log::warning(options.name, "connection limit reached",
                  {{"limit", static_cast<std::int64_t>(options.limits.max_connections)}});
-    beast::tcp_stream stream(std::move(socket));
+    if (!tls_context) {
+        beast::tcp_stream stream(std::move(socket));
+        co_await write_error(stream, http::status::service_unavailable, "too many connections");
+        co_return;
+    }
+    // Not one of the sweeper's connections: the stream's own timer bounds each step.
+    TlsStream stream(std::move(socket), *tls_context);
+    beast::get_lowest_layer(stream).expires_after(options.limits.read_timeout);
+    auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
+    if (ec) co_return;
     co_await write_error(stream, http::status::service_unavailable, "too many connections");
 }
 
@@ -203,6 +286,43 @@ Awaitable<void> HttpServer::Impl::session(Worker& w, tcp::socket socket) {
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream.close();
+    connection_closed(w, conn);
+}
+
+/// A TLS connection: the handshake within read_timeout (the sweeper, and drain,
+/// end it like an idle wait), the same loop as plain TCP, then close_notify.
+Awaitable<void> HttpServer::Impl::tls_session(Worker& w, tcp::socket socket) {
+    socket.set_option(tcp::no_delay(true));
+    TlsStream stream(std::move(socket), *tls_context);
+    Connection conn{&stream.next_layer()};
+    w.connections.insert(&conn);
+    arm_sweeper(w);
+    conn.deadline = Clock::now() + options.limits.read_timeout;
+    auto [hec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
+    if (hec) {
+        log::info(options.name, "TLS handshake failed", {{"error", hec.message()}});
+    } else {
+        try {  // the same loop as session()'s
+            beast::flat_buffer buffer;
+            std::string head;
+            unsigned served = 0;
+            while (co_await serve_one(w, conn, stream, buffer, head, served)) {
+            }
+        } catch (const std::exception& e) {
+            log::error(options.name, "connection failed", {{"error", e.what()}});
+        }
+        if (stream.next_layer().socket().is_open()) {
+            // close_notify, without waiting for the peer's (RFC 8446 6.1 allows it): an
+            // idle keep-alive client would not answer before its next request.
+            SSL_set_shutdown(stream.native_handle(), SSL_RECEIVED_SHUTDOWN);
+            conn.deadline = Clock::now() + options.limits.write_timeout;
+            auto [sec] = co_await stream.async_shutdown(use_tuple);
+            (void)sec;
+        }
+    }
+    beast::error_code ignored;
+    stream.next_layer().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.next_layer().close();
     connection_closed(w, conn);
 }
 
@@ -242,7 +362,8 @@ void HttpServer::Impl::sweep(Worker& w) {
 }
 
 /// Reads, handles and answers one request. Returns whether to keep the connection.
-Awaitable<bool> HttpServer::Impl::serve_one(Worker&, Connection& c, beast::tcp_stream& stream,
+template <class Stream>
+Awaitable<bool> HttpServer::Impl::serve_one(Worker&, Connection& c, Stream& stream,
                                             beast::flat_buffer& buffer, std::string& head,
                                             unsigned& served) {
     const auto& limits = options.limits;
@@ -274,6 +395,13 @@ Awaitable<bool> HttpServer::Impl::serve_one(Worker&, Connection& c, beast::tcp_s
     // Beast (1.81) applies header_limit to the start line and to the fields separately;
     // the limit is on the whole header block, so check the total too.
     if (!hec && hn > limits.max_header_bytes) hec = http::error::header_limit;
+    if (!hec && !framing_acceptable(parser.get(), parser.chunked())) {
+        co_await write_error(stream, http::status::bad_request,
+                             "Transfer-Encoding: only a single \"chunked\" is supported, "
+                             "and not together with Content-Length");
+        log::info(options.name, "request not read", {{"error", "unsupported Transfer-Encoding"}});
+        co_return false;
+    }
     if (!hec && !parser.is_done()) {
         if (auto expect = parser.get()[http::field::expect];
             beast::iequals(expect, "100-continue")) {
@@ -320,19 +448,27 @@ Awaitable<bool> HttpServer::Impl::serve_one(Worker&, Connection& c, beast::tcp_s
         co_return !wec && keep_alive;
     }
     serialize_header(res, head);
-    std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(res.body())};
-    auto [wec, wn] = co_await asio::async_write(stream, message, use_tuple);
-    co_return !wec && keep_alive;
+    if constexpr (is_tls<Stream>) {
+        // One buffer, so one TLS record (an ssl stream writes a sequence's buffers one by one).
+        head += res.body();
+        auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(head), use_tuple);
+        co_return !wec && keep_alive;
+    } else {
+        std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(res.body())};
+        auto [wec, wn] = co_await asio::async_write(stream, message, use_tuple);
+        co_return !wec && keep_alive;
+    }
 }
 
-Awaitable<void> HttpServer::Impl::write_error(beast::tcp_stream& stream, http::status status,
+template <class Stream>
+Awaitable<void> HttpServer::Impl::write_error(Stream& stream, http::status status,
                                               std::string_view detail, unsigned version) {
     Response res{status, version};
     res.set(http::field::content_type, "application/json");
     res.keep_alive(false);
     res.body() = options.error_body(status, detail);
     res.prepare_payload();
-    stream.expires_after(options.limits.write_timeout);
+    beast::get_lowest_layer(stream).expires_after(options.limits.write_timeout);
     co_await http::async_write(stream, res, use_tuple);
 }
 
@@ -374,6 +510,17 @@ HttpServer::~HttpServer() {
 
 std::uint16_t HttpServer::start() {
     auto& im = *impl_;
+    auto& limits = im.options.limits;
+    const auto budget = fd_budget(limits.max_connections, limits.reserved_fds);
+    log::info(im.options.name, "connection limit",
+              {{"maxConnections", static_cast<std::int64_t>(budget.connections)},
+               {"configured", static_cast<std::int64_t>(limits.max_connections)},
+               {"fdLimit", static_cast<std::int64_t>(budget.fd_limit)}});
+    if (budget.connections < limits.max_connections)
+        log::warning(im.options.name, "connection limit lowered to fit the file descriptor limit",
+                     {{"maxConnections", static_cast<std::int64_t>(budget.connections)},
+                      {"fdLimit", static_cast<std::int64_t>(budget.fd_limit)}});
+    limits.max_connections = budget.connections;
     auto address = asio::ip::make_address(im.options.host);
     tcp::endpoint endpoint{address, im.options.port};
     auto& acceptor = im.acceptor.emplace(im.workers[0]->context);
@@ -430,6 +577,9 @@ bool HttpServer::draining() const noexcept { return impl_->draining; }
 std::uint16_t HttpServer::port() const noexcept { return impl_->port; }
 unsigned HttpServer::threads() const noexcept { return static_cast<unsigned>(impl_->workers.size()); }
 std::size_t HttpServer::open_connections() const noexcept { return impl_->connections; }
+std::size_t HttpServer::max_connections() const noexcept {
+    return impl_->options.limits.max_connections;
+}
 asio::io_context& HttpServer::context(unsigned i) { return impl_->workers.at(i)->context; }
 unsigned HttpServer::current_thread() noexcept { return t_thread_index; }
 

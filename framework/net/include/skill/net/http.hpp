@@ -14,6 +14,13 @@ using Response = http::response<http::string_body>;
 template <class T>
 using Awaitable = boost::asio::awaitable<T>;
 
+/// Whether a parsed request header frames its body the one way every
+/// intermediary reads it too (RFC 9112 6.1, 6.3): no Transfer-Encoding, or a
+/// single field "chunked" (any case; the only coding supported) and no
+/// Content-Length. `chunked` is what Beast's parser concluded. The server
+/// answers anything else 400 and closes the connection (request smuggling).
+bool framing_acceptable(const Request& header, bool chunked) noexcept;
+
 /// A JSON response with keep-alive and version copied from the request.
 Response json_response(const Request& req, http::status status, std::string body);
 

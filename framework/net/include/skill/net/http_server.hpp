@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,12 +30,25 @@ using ErrorBodyWriter = std::function<std::string(http::status, std::string_view
 struct ServerLimits {
     std::size_t max_header_bytes = 8 * 1024;
     std::size_t max_body_bytes = 1024 * 1024;
-    std::size_t max_connections = 10'000;          // over it: 503 and close
+    // Over it: 503 and close. Never more than the process can hold: start() raises
+    // RLIMIT_NOFILE's soft limit towards the hard one as far as needed, then caps
+    // this at the soft limit less reserved_fds (logged as "connection limit").
+    std::size_t max_connections = 10'000;
+    std::size_t reserved_fds = 256;  // kept for all else: outbound connections, files, the DB
     std::size_t max_requests_per_connection = 0;   // 0 = unlimited
     std::chrono::milliseconds read_timeout{10'000};   // a whole request, once its first byte came
     std::chrono::milliseconds idle_timeout{60'000};   // waiting for the next request
     std::chrono::milliseconds write_timeout{10'000};
     std::chrono::milliseconds drain_timeout{30'000};  // in-flight work gets this long on shutdown
+};
+
+/// TLS on every accepted connection: a server-side handshake (TLS 1.2 or newer)
+/// within read_timeout, then HTTP exactly as on plain TCP. PEM files, read once
+/// when the server is constructed (an unreadable or mismatching file throws,
+/// naming it).
+struct TlsOptions {
+    std::string certificate_chain_file;  // the server's certificate, then any intermediates
+    std::string private_key_file;        // unencrypted
 };
 
 struct ServerOptions {
@@ -44,10 +58,12 @@ struct ServerOptions {
     ServerLimits limits;
     std::string name = "http";  // for log lines
     ErrorBodyWriter error_body;  // empty: the default
+    std::optional<TlsOptions> tls;  // none: plain TCP
 };
 
 class HttpServer {
 public:
+    /// Throws std::runtime_error when the TLS files cannot be loaded.
     HttpServer(ServerOptions options, RequestHandler handler);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
@@ -70,6 +86,8 @@ public:
     std::uint16_t port() const noexcept;
     unsigned threads() const noexcept;
     std::size_t open_connections() const noexcept;
+    /// The connection limit in effect (after start(): capped by the fd limit).
+    std::size_t max_connections() const noexcept;
     /// The io_context of I/O thread i (to create per-thread resources before start()).
     boost::asio::io_context& context(unsigned i);
     /// Index of the I/O thread calling this, or 0 outside the server's threads.
