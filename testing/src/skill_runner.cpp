@@ -98,6 +98,7 @@ Reply SkillRunner::Impl::run(std::string_view body) {
     reply.status = outcome.status;
     reply.body = boost::json::parse(outcome.body);
     reply.persistence_failed = outcome.persistence_failed;
+    reply.partner_failed = outcome.partner_failed;
     return reply;
 }
 
