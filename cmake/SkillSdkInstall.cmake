@@ -17,10 +17,11 @@ set_target_properties(skill_base PROPERTIES EXPORT_NAME base)
 set_target_properties(skill_asio PROPERTIES EXPORT_NAME asio)
 set_target_properties(skill_net PROPERTIES EXPORT_NAME net)
 set_target_properties(skill_persistence PROPERTIES EXPORT_NAME persistence)
+set_target_properties(skill_partner PROPERTIES EXPORT_NAME partner)
 set_target_properties(skill_framework PROPERTIES EXPORT_NAME framework)
 set_target_properties(skill_main PROPERTIES EXPORT_NAME main)
 
-install(TARGETS skill_warnings skill_base skill_asio skill_net skill_persistence skill_framework
+install(TARGETS skill_warnings skill_base skill_asio skill_net skill_persistence skill_partner skill_framework
                 skill_main skill_testing skill_testing_main
   EXPORT SkillSdkTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -33,6 +34,7 @@ install(DIRECTORY
     ${PROJECT_SOURCE_DIR}/framework/base/include/
     ${PROJECT_SOURCE_DIR}/framework/net/include/
     ${PROJECT_SOURCE_DIR}/services/persistence/include/
+    ${PROJECT_SOURCE_DIR}/services/partner/include/
     ${PROJECT_SOURCE_DIR}/testing/include/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.hpp")

@@ -49,6 +49,26 @@ PersistenceObserver persistence_observer(Metrics& metrics) {
     };
 }
 
+/// Partner calls -> the same series, labelled with the partner's name.
+PartnerObserver partner_observer(Metrics& metrics) {
+    return [&metrics](const PartnerCallEvent& event) {
+        char digits[12];
+        std::string_view status;
+        if (event.error) {
+            status = to_string(*event.error);
+        } else {
+            auto [end, ec] = std::to_chars(digits, digits + sizeof digits, event.http_status);
+            status = std::string_view(digits, static_cast<std::size_t>(end - digits));
+        }
+        std::string_view operation = event.method == PartnerMethod::remove ? "delete"
+                                     : event.method == PartnerMethod::post ? "post"
+                                     : event.method == PartnerMethod::put  ? "put"
+                                                                           : "get";
+        PartnerLabels labels{event.partner, operation, status};
+        metrics.partner_call(net::HttpServer::current_thread(), labels, event.duration);
+    };
+}
+
 }  // namespace
 
 App::App(Settings settings, const IntentRegistry& registry)
@@ -65,6 +85,17 @@ App::App(Settings settings, const IntentRegistry& registry)
         Metrics::Gauges{[this] { return server_->open_connections(); },
                         [this] { return std::size_t{breaker_ && breaker_->open()}; }});
 
+    // One TLS configuration for the process (a bad ca_file stops start-up here); one
+    // client per I/O thread, shared by persistence and partners (its keep-alive pools and
+    // TLS sessions are per origin): connections never cross threads.
+    if (settings_.persistence.active || !settings_.partners.empty()) {
+        net::ClientOptions client_options;
+        client_options.tls = std::make_shared<net::TlsClientContext>(
+            net::TlsClientOptions{.ca_file = settings_.tls.ca_file});
+        for (unsigned i = 0; i < server_->threads(); ++i)
+            clients_.push_back(std::make_unique<net::HttpClient>(server_->context(i).get_executor(),
+                                                                 client_options));
+    }
     std::vector<PersistenceTransport*> transports;
     if (settings_.persistence.active) {
         breaker_ = std::make_unique<CircuitBreaker>(settings_.circuit_breakers.threshold,
@@ -72,24 +103,34 @@ App::App(Settings settings, const IntentRegistry& registry)
         PersistenceOptions options{normalize_persistence_url(settings_.persistence.url),
                                    settings_.persistence.timeout, true,
                                    persistence_observer(*metrics_)};
-        // One TLS configuration for the process (a bad ca_file stops start-up here);
-        // one client and transport per I/O thread: connections never cross threads.
-        net::ClientOptions client_options;
-        client_options.tls = std::make_shared<net::TlsClientContext>(
-            net::TlsClientOptions{.ca_file = settings_.tls.ca_file});
         if (settings_.persistence.timeout >= settings_.skill.timeout)
             log::warning("app", "[service-persistence] timeout is not below [skill] timeout: "
                                 "persistence calls end before the invocation deadline instead");
-        for (unsigned i = 0; i < server_->threads(); ++i) {
-            clients_.push_back(std::make_unique<net::HttpClient>(server_->context(i).get_executor(),
-                                                                 client_options));
-            transports_.push_back(
-                std::make_unique<HttpPersistenceTransport>(options, *clients_.back(), *breaker_));
+        for (auto& client : clients_) {
+            transports_.push_back(std::make_unique<HttpPersistenceTransport>(options, *client, *breaker_));
             transports.push_back(transports_.back().get());
         }
     }
+    std::vector<PartnerTransport*> partner_transports;
+    if (!settings_.partners.empty()) {
+        std::vector<PartnerOptions> partners;
+        for (const auto& p : settings_.partners) {
+            partners.push_back({p.name, p.url, p.timeout, p.breaker_threshold, p.breaker_timeout});
+            if (p.timeout >= settings_.skill.timeout)
+                log::warning("app", "a partner's timeout is not below [skill] timeout: its calls "
+                                    "end before the invocation deadline instead",
+                             {{"partner", p.name}});
+        }
+        partners_ = std::make_unique<PartnerDirectory>(partners);
+        for (auto& client : clients_) {
+            partner_transports_.push_back(std::make_unique<HttpPartnerTransport>(
+                *partners_, *client, partner_observer(*metrics_)));
+            partner_transports.push_back(partner_transports_.back().get());
+        }
+    }
     router_ = std::make_unique<Router>(settings_, dispatcher_, std::move(transports),
-                                       [this] { return !server_->draining(); }, *metrics_);
+                                       [this] { return !server_->draining(); }, *metrics_,
+                                       std::move(partner_transports));
 }
 
 App::~App() {
@@ -102,6 +143,7 @@ App::~App() {
     // close them while those still exist (member order would destroy the server
     // first: a heap-use-after-free ASan found at every shutdown with pooled connections).
     transports_.clear();
+    partner_transports_.clear();
     clients_.clear();
 }
 

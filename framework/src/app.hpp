@@ -3,6 +3,7 @@
 // HTTP server once at start-up. Nothing else constructs these pieces.
 #include <skill/intent.hpp>
 #include <skill/net/http_server.hpp>
+#include <skill/partner_http.hpp>
 #include <skill/persistence_http.hpp>
 
 #include "dispatch.hpp"
@@ -36,6 +37,8 @@ private:
     std::unique_ptr<CircuitBreaker> breaker_;
     std::vector<std::unique_ptr<net::HttpClient>> clients_;
     std::vector<std::unique_ptr<HttpPersistenceTransport>> transports_;
+    std::unique_ptr<PartnerDirectory> partners_;  // [partner.NAME]: breakers shared by threads
+    std::vector<std::unique_ptr<HttpPartnerTransport>> partner_transports_;  // one per thread
     std::unique_ptr<Router> router_;
     std::unique_ptr<net::HttpServer> server_;
 };

@@ -3,10 +3,12 @@
 
 namespace skill {
 
-Context::Context(Invocation invocation, PersistenceSession* persistence, std::string trace_id)
+Context::Context(Invocation invocation, PersistenceSession* persistence, std::string trace_id,
+                 PartnerSession* partners)
     : invocation_(std::move(invocation)),
       persistence_(persistence),
-      trace_id_(std::move(trace_id)) {
+      trace_id_(std::move(trace_id)),
+      partners_(partners) {
     if (invocation_.session) session_attributes_ = invocation_.session->attributes;
 }
 
@@ -37,6 +39,13 @@ PersistenceSession& Context::persistence() const {
     if (!persistence_)
         throw PersistenceError(PersistenceErrc::unavailable, "persistence is not configured");
     return *persistence_;
+}
+
+Partner Context::partner(std::string_view name) const {
+    if (!partners_)
+        throw PartnerError(PartnerErrc::unknown_partner, std::string(name),
+                           "partner " + std::string(name) + " is not declared (no partners configured)");
+    return partners_->partner(name);
 }
 
 }  // namespace skill

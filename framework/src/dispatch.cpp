@@ -179,10 +179,13 @@ Task<Outcome> Dispatcher::invoke(InvocationInput input) const {
     }
     std::string token;
     if (auto it = invocation.tokens.find("cvi"); it != invocation.tokens.end()) token = it->second;
+    const auto calls_end = service_deadline(settings_.skill.timeout);
+    PartnerSession partners(input.partners, input.trace_headers);
+    partners.set_deadline(calls_end);
     PersistenceSession persistence(input.persistence, std::move(token),
                                    std::move(input.trace_headers));
-    persistence.set_deadline(service_deadline(settings_.skill.timeout));
-    Context ctx(std::move(invocation), &persistence, std::move(input.trace_id));
+    persistence.set_deadline(calls_end);
+    Context ctx(std::move(invocation), &persistence, std::move(input.trace_id), &partners);
 
     // Awaited here, not in a helper coroutine: each layer costs a frame allocation.
     HandlerResult answer;
@@ -228,6 +231,15 @@ Outcome Dispatcher::finish(std::optional<Response>& answer, std::exception_ptr t
             return error(code_invalid_token, "Invalid token", {}, e.what());
         // A platform service is down and the handler did not handle it: apologise, don't fail.
         Outcome out{200, write_response(tell(settings_.skill.unavailable_text)), {}, 0, e.what(), true};
+        return out;
+    } catch (const PartnerError& e) {
+        // An undeclared partner, a path or header that may not be sent: the skill's bug.
+        if (e.code() == PartnerErrc::unknown_partner || e.code() == PartnerErrc::invalid_request)
+            return error(code_internal, "Internal error", settings_.skill.debug ? e.what() : "",
+                         e.what());
+        // A partner is down and the handler did not handle it: apologise, as for persistence.
+        Outcome out{200, write_response(tell(settings_.skill.unavailable_text)), {}, 0, e.what(), false};
+        out.partner_failed = true;
         return out;
     } catch (const std::exception& e) {
         return error(code_internal, "Internal error", settings_.skill.debug ? e.what() : "",

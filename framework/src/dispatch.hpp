@@ -2,6 +2,7 @@
 // One invocation, body in -> body out: parse, find the handler, run it under
 // the deadline, and map every failure to protocol.md §4 — in one place.
 #include <skill/intent.hpp>
+#include <skill/partner.hpp>
 #include <skill/persistence.hpp>
 
 #include "request_log.hpp"
@@ -21,6 +22,7 @@ struct Outcome {
     int error_code = 0;     // protocol error code, 0 on success
     std::string error;      // for the log line (never contains a token)
     bool persistence_failed = false;
+    bool partner_failed = false;  // a PartnerError escaped: the apology (like persistence_failed)
 };
 
 struct InvocationInput {
@@ -30,6 +32,7 @@ struct InvocationInput {
     std::string trace_id;
     std::string_view span_id;  // for log lines
     RequestLog log;
+    PartnerTransport* partners = nullptr;  // null: no partner declared
 };
 
 class Dispatcher {

@@ -3,6 +3,7 @@
 #include "settings.hpp"
 
 #include <skill/net/http_client.hpp>
+#include <skill/partner_http.hpp>
 #include <skill/persistence_http.hpp>
 
 #include <algorithm>
@@ -286,6 +287,41 @@ void load_log(const Config& config, Settings::Log& l) {
     sec.read("format", l.format, log::parse_format, "expected json or human");
 }
 
+// [partner.NAME]: one per partner API; the breaker defaults to [circuit_breakers].
+void load_partners(const Config& config, const Settings::CircuitBreaker& breakers,
+                   std::vector<Settings::Partner>& partners) {
+    constexpr std::string_view prefix = "partner.";
+    for (const auto& entry : config.sections()) {
+        const std::string& section = entry.first;
+        if (!section.starts_with(prefix)) continue;
+        Settings::Partner p;
+        p.name = section.substr(prefix.size());
+        const auto name_ok = [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        };
+        if (p.name.empty() || p.name.size() > 64 || !std::all_of(p.name.begin(), p.name.end(), name_ok))
+            throw ConfigError("[" + section + "]: a partner name is 1..64 of a-z, 0-9, '-', '_'");
+        if (p.name == "persistence")  // the metric label of the persistence client's calls
+            throw ConfigError("[" + section + "]: the name 'persistence' is taken");
+        check_known_keys(config, section, {"url", "timeout", "breaker_threshold", "breaker_timeout"});
+        const Section sec(config, section);
+        if (!sec.raw("url")) throw ConfigError("[" + section + "] url: missing (the partner's base URL)");
+        sec.read("url", p.url,
+                 [](std::string_view v) -> std::optional<std::string> {
+                     if (!parse_partner_url(v)) return std::nullopt;
+                     return std::string(v);
+                 },
+                 "expected http(s)://host[:port][/path], without query, fragment or credentials");
+        sec.read("timeout", p.timeout, duration(), duration_reason);
+        std::uint64_t threshold = breakers.threshold;
+        sec.read("breaker_threshold", threshold, integer(1, 1'000'000), "expected an integer >= 1");
+        p.breaker_threshold = static_cast<unsigned>(threshold);
+        p.breaker_timeout = breakers.timeout;
+        sec.read("breaker_timeout", p.breaker_timeout, duration(), duration_reason);
+        partners.push_back(std::move(p));
+    }
+}
+
 }  // namespace
 
 Settings load_settings(const Config& config) {
@@ -296,6 +332,7 @@ Settings load_settings(const Config& config) {
     load_tls(config, settings.tls);
     load_circuit_breakers(config, settings.circuit_breakers);
     load_log(config, settings.log);
+    load_partners(config, settings.circuit_breakers, settings.partners);
     return settings;
 }
 

@@ -55,12 +55,20 @@ struct Settings {
         log::Level level = log::Level::info;
         log::Format format = log::Format::json;
     } log;
+    struct Partner {  // one [partner.NAME] section: an API handlers call (ctx.partner(name))
+        std::string name;  // letters, digits, '-', '_': a metric label
+        std::string url;   // http(s)://host[:port][/base/path], required
+        std::chrono::milliseconds timeout{2'000};  // per call; below skill.timeout
+        unsigned breaker_threshold = 5;            // default: [circuit_breakers] threshold
+        std::chrono::milliseconds breaker_timeout{30'000};  // default: [circuit_breakers] timeout
+    };
+    std::vector<Partner> partners;  // in name order
 };
 
 /// Validate `config` into Settings. Throws ConfigError naming section, key and
 /// value for an invalid value or an unknown key in a framework section
-/// ([skill], [http], [service-persistence], [tls], [circuit_breakers], [log]);
-/// other sections belong to the skill and are left alone.
+/// ([skill], [http], [service-persistence], [tls], [circuit_breakers], [log], and every
+/// [partner.NAME]); other sections belong to the skill and are left alone.
 Settings load_settings(const Config& config);
 
 }  // namespace skill::runtime

@@ -74,10 +74,11 @@ std::string http_error_body(http::status status, std::string_view detail) {
 
 Router::Router(const Settings& settings, const Dispatcher& dispatcher,
                std::vector<PersistenceTransport*> transports, std::function<bool()> ready,
-               Metrics& metrics)
+               Metrics& metrics, std::vector<PartnerTransport*> partners)
     : settings_(settings),
       dispatcher_(dispatcher),
       transports_(std::move(transports)),
+      partners_(std::move(partners)),
       ready_(std::move(ready)),
       metrics_(metrics),
       info_path_(settings.skill.api_base + "/info") {
@@ -191,12 +192,14 @@ net::Awaitable<net::Response> Router::invoke(net::Request& req, std::string& int
     auto trace_headers = [&trace] { return trace.headers(); };
     InvocationInput input{req.body(),           transport,        trace_headers,
                           std::string(trace.trace_id()), trace.span_id(), request_log};
+    if (thread < partners_.size()) input.partners = partners_[thread];
     Outcome out = co_await dispatcher_.invoke(std::move(input));
-    if (out.persistence_failed) metrics_.unavailable_answer(thread);
+    const bool apologised = out.persistence_failed || out.partner_failed;
+    if (apologised) metrics_.unavailable_answer(thread);
 
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - started).count();
-    auto level = out.status >= 500 || out.persistence_failed ? log::Level::error
+    auto level = out.status >= 500 || apologised ? log::Level::error
                  : out.status >= 400                           ? log::Level::warning
                                                                : log::Level::info;
     if (log::enabled(level))

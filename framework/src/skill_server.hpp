@@ -16,11 +16,11 @@ namespace skill::runtime {
 
 class Router {
 public:
-    /// `transports[i]` serves I/O thread i (may be empty: persistence inactive).
-    /// `ready()` is false while starting or draining.
+    /// `transports[i]` serves I/O thread i (may be empty: persistence inactive); so does
+    /// `partners[i]` (empty: no partner declared). `ready()` is false while starting or draining.
     Router(const Settings& settings, const Dispatcher& dispatcher,
            std::vector<PersistenceTransport*> transports, std::function<bool()> ready,
-           Metrics& metrics);
+           Metrics& metrics, std::vector<PartnerTransport*> partners = {});
 
     /// Serves one request and records it in http_server_requests_seconds.
     net::Awaitable<net::Response> route(net::Request& req) const;
@@ -38,6 +38,7 @@ private:
     const Settings& settings_;
     const Dispatcher& dispatcher_;
     std::vector<PersistenceTransport*> transports_;
+    std::vector<PartnerTransport*> partners_;
     std::function<bool()> ready_;
     Metrics& metrics_;
     std::string info_path_;

@@ -4,6 +4,7 @@
 #include <skill/testing/skill_runner.hpp>
 
 #include <skill/net/http_client.hpp>
+#include <skill/partner_http.hpp>
 #include <skill/persistence_http.hpp>
 
 #include "dispatch.hpp"
@@ -50,6 +51,10 @@ struct SkillRunner::Impl {
     // Shared across runs like the production breaker; generous so one test's failures
     // do not make later calls fail fast.
     CircuitBreaker breaker{1000, std::chrono::seconds(1)};
+    // Partners: declared by use_partner (breakers kept across runs, like production's).
+    std::vector<PartnerOptions> partner_options;
+    std::unique_ptr<PartnerDirectory> partners;
+    PartnerTransport* external_partners = nullptr;
 };
 
 Reply SkillRunner::Impl::run(std::string_view body) {
@@ -70,12 +75,21 @@ Reply SkillRunner::Impl::run(std::string_view body) {
         transport = http.get();
         break;
     }
+    std::unique_ptr<net::HttpClient> partner_client;
+    std::unique_ptr<HttpPartnerTransport> partner_http;
+    PartnerTransport* partner_transport = external_partners;
+    if (!partner_transport && partners) {
+        partner_client = std::make_unique<net::HttpClient>(io.get_executor());
+        partner_http = std::make_unique<HttpPartnerTransport>(*partners, *partner_client);
+        partner_transport = partner_http.get();
+    }
     // Fields the runtime adds later (log options, span ids) stay value-initialised: what a
     // test wants, so the warning about them is silenced here only.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
     runtime::InvocationInput input{body, transport, {}, "test-trace"};
 #pragma GCC diagnostic pop
+    input.partners = partner_transport;
     auto future = boost::asio::co_spawn(io, dispatcher.invoke(std::move(input)), boost::asio::use_future);
     io.run();
     auto outcome = future.get();
@@ -84,6 +98,7 @@ Reply SkillRunner::Impl::run(std::string_view body) {
     reply.status = outcome.status;
     reply.body = boost::json::parse(outcome.body);
     reply.persistence_failed = outcome.persistence_failed;
+    reply.partner_failed = outcome.partner_failed;
     return reply;
 }
 
@@ -112,6 +127,16 @@ void SkillRunner::use_persistence_url(std::string url, std::chrono::milliseconds
 }
 
 void SkillRunner::disable_persistence() { impl_->mode = Impl::Mode::none; }
+
+void SkillRunner::use_partner(std::string name, std::string url, std::chrono::milliseconds timeout) {
+    auto& options = impl_->partner_options;
+    std::erase_if(options, [&](const PartnerOptions& p) { return p.name == name; });
+    // Generous breaker, as for persistence: one test's failures do not fail later calls fast.
+    options.push_back({std::move(name), std::move(url), timeout, 1000, std::chrono::seconds(1)});
+    impl_->partners = std::make_unique<PartnerDirectory>(options);
+}
+
+void SkillRunner::use_partners(PartnerTransport& transport) { impl_->external_partners = &transport; }
 
 Reply run_handler(IntentHandler handler, const Invocation& invocation,
                   PersistenceTransport* persistence, RunnerOptions options) {

@@ -2,6 +2,7 @@
 // Context: everything a handler knows about the invocation it answers.
 #include <skill/errors.hpp>
 #include <skill/invocation.hpp>
+#include <skill/partner.hpp>
 #include <skill/slots.hpp>
 
 #include <optional>
@@ -16,7 +17,7 @@ class PersistenceSession;
 class Context {
 public:
     explicit Context(Invocation invocation, PersistenceSession* persistence = nullptr,
-                     std::string trace_id = {});
+                     std::string trace_id = {}, PartnerSession* partners = nullptr);
 
     const Invocation& invocation() const noexcept { return invocation_; }
     const std::string& intent() const noexcept { return invocation_.intent; }
@@ -67,6 +68,10 @@ public:
     /// Throws PersistenceError(unavailable) when persistence is not configured.
     PersistenceSession& persistence() const;
 
+    /// A partner API declared in skill.conf as [partner.NAME] (see skill/partner.hpp).
+    /// Throws PartnerError(unknown_partner) for an undeclared name.
+    Partner partner(std::string_view name) const;
+
 private:
     const std::vector<std::string>* slot_texts(std::string_view name) const;
     template <class T>
@@ -80,6 +85,7 @@ private:
     std::map<std::string, std::string> session_attributes_;
     PersistenceSession* persistence_;
     std::string trace_id_;
+    PartnerSession* partners_;
 };
 
 }  // namespace skill

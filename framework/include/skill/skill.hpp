@@ -5,6 +5,7 @@
 #include <skill/errors.hpp>
 #include <skill/intent.hpp>
 #include <skill/log.hpp>
+#include <skill/partner.hpp>
 #include <skill/persistence.hpp>
 #include <skill/response.hpp>
 #include <skill/slots.hpp>

@@ -16,6 +16,8 @@ struct Reply {
     boost::json::value body;
     /// The handler threw a PersistenceError it did not handle: the body is the apology TELL.
     bool persistence_failed = false;
+    /// The handler let a PartnerError (a partner down, slow, ...) escape: the apology too.
+    bool partner_failed = false;
 
     /// 200 and a response body (not an error body).
     bool ok() const;

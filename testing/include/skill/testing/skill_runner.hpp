@@ -8,6 +8,7 @@
 //   auto reply = skill.run(invocation("HELLO_INTENT").token("anna"));
 //   CHECK(reply.type() == skill::ResponseType::ask_freetext);
 #include <skill/intent.hpp>
+#include <skill/partner.hpp>
 #include <skill/testing/fake_persistence.hpp>
 #include <skill/testing/invocation_builder.hpp>
 #include <skill/testing/reply.hpp>
@@ -48,6 +49,14 @@ public:
     void use_persistence_url(std::string url, std::chrono::milliseconds timeout = std::chrono::seconds(5));
     /// Persistence inactive: ctx.persistence() throws PersistenceError(unavailable).
     void disable_persistence();
+
+    /// Declare partner `name` at `url` (e.g. FakePartner::url()), as [partner.NAME] would:
+    /// ctx.partner(name) then calls it over real HTTP, checks, breaker and deadline included.
+    /// Without it ctx.partner(name) throws PartnerError(unknown_partner).
+    void use_partner(std::string name, std::string url,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(2));
+    /// Your own transport for every partner (must outlive the runner's use of it).
+    void use_partners(PartnerTransport& transport);
 
 private:
     struct Impl;

@@ -1,6 +1,7 @@
 #pragma once
 // The test kit in one include (Catch2 matchers: <skill/testing/catch.hpp>).
 #include <skill/testing/dialogue.hpp>
+#include <skill/testing/fake_partner.hpp>
 #include <skill/testing/fake_persistence.hpp>
 #include <skill/testing/invocation_builder.hpp>
 #include <skill/testing/persistence_stub.hpp>
