@@ -1,7 +1,7 @@
 // persistence-stub: the persistence service's HTTP API on a local SQLite file.
 //
 //   persistence-stub [--host H] [--port P] [--db FILE] [--jwt-secret S] [--insecure-unverified]
-//                    [--threads N] [--tls-cert PEM --tls-key PEM]
+//                    [--threads N] [--base-path P] [--tls-cert PEM --tls-key PEM]
 //   persistence-stub --dev-token USER SKILL [--jwt-secret S]
 #include <malloc.h>
 
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "jwt.hpp"
+#include "stub_api.hpp"
 #include "stub_server.hpp"
 
 namespace {
@@ -24,7 +25,8 @@ constexpr std::string_view logger = "persistence-stub";
 
 constexpr std::string_view usage =
     "usage: persistence-stub [--host H] [--port P] [--db FILE] [--jwt-secret S]\n"
-    "                        [--insecure-unverified] [--threads N] [--tls-cert PEM --tls-key PEM]\n"
+    "                        [--insecure-unverified] [--threads N] [--base-path P]\n"
+    "                        [--tls-cert PEM --tls-key PEM]\n"
     "       persistence-stub --dev-token USER SKILL [--jwt-secret S]\n"
     "  --host H          IP address to bind (default 127.0.0.1)\n"
     "  --port P          port to bind, 0 = any free one (default 1555)\n"
@@ -37,6 +39,8 @@ constexpr std::string_view usage =
     "  --threads N       I/O threads (default 1)\n"
     "  --max-queued-write-bytes N  bytes of writes queued but not yet committed; a write\n"
     "                    over it is answered 503 (default 16777216 = 16 MiB)\n"
+    "  --base-path P     serve the API at P/entry and P/entry/data (default /v1/persistence;\n"
+    "                    /svh/services/persistence/v1 for the platform's own URL)\n"
     "  --tls-cert PEM    serve HTTPS only (TLS 1.2+): certificate chain, leaf first\n"
     "                    (env PERSISTENCE_STUB_TLS_CERT); needs --tls-key\n"
     "  --tls-key PEM     the certificate's private key, unencrypted\n"
@@ -97,6 +101,8 @@ std::optional<Args> parse_args(int argc, char** argv) {
                    parse_number(a[i + 1], args.options.max_queued_write_bytes) &&
                    args.options.max_queued_write_bytes > 0) {
             ++i;
+        } else if (flag == "--base-path" && has_value && skill::stub::valid_base_path(a[i + 1])) {
+            args.options.base_path = a[++i];
         } else if (flag == "--tls-cert" && has_value && !a[i + 1].empty()) {
             tls_cert = a[++i];
         } else if (flag == "--tls-key" && has_value && !a[i + 1].empty()) {

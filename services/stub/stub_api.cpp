@@ -1,5 +1,7 @@
 #include "stub_api.hpp"
 
+#include <stdexcept>
+
 #include <atomic>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
@@ -186,8 +188,22 @@ std::string error_body(http::status status, std::string_view detail) {
         boost::json::object{{"error", error_code(status)}, {"detail", detail}});
 }
 
-StubApi::StubApi(Store& store, JwtVerifier verifier)
-    : store_(store), verifier_(std::move(verifier)), id_(next_api_id.fetch_add(1)) {}
+bool valid_base_path(std::string_view path) {
+    if (path.size() < 2 || path.front() != '/' || path.back() == '/') return false;
+    for (char c : path)
+        if (c <= ' ' || c >= 0x7f || c == '?' || c == '#' || c == '%') return false;
+    return true;
+}
+
+StubApi::StubApi(Store& store, JwtVerifier verifier, std::string base_path)
+    : store_(store),
+      verifier_(std::move(verifier)),
+      entry_path_(base_path + "/entry"),
+      data_path_(base_path + "/entry/data"),
+      id_(next_api_id.fetch_add(1)) {
+    if (!valid_base_path(base_path))
+        throw std::invalid_argument("base path '" + base_path + "': expected /segment[/segment...]");
+}
 
 JwtOutcome StubApi::identify(const Request& req) const {
     const auto token = bearer_token(req[http::field::authorization]);
@@ -201,8 +217,8 @@ Awaitable<Response> StubApi::handle(Request& req) {
         if (req.method() != http::verb::get) co_return not_allowed(req, "GET");
         co_return ok(req, boost::json::object{{"status", "ok"}});
     }
-    const bool is_entry = target.path == entry_path;
-    if (!is_entry && target.path != data_path) {
+    const bool is_entry = target.path == entry_path_;
+    if (!is_entry && target.path != data_path_) {
         co_return error(req, http::status::not_found, "no such endpoint");
     }
     const auto method = req.method();

@@ -54,7 +54,8 @@ std::string identity_options_problem(const StubOptions& options) {
 StubServer::StubServer(StubOptions options)
     : options_(checked(std::move(options))),
       store_(std::make_unique<Store>(options_.db_path, options_.max_queued_write_bytes)),
-      api_(std::make_unique<StubApi>(*store_, JwtVerifier(options_.jwt_secret))),
+      api_(std::make_unique<StubApi>(*store_, JwtVerifier(options_.jwt_secret),
+                                     options_.base_path)),
       server_(std::make_unique<net::HttpServer>(
           server_options(options_),
           [api = api_.get()](net::Request& req) { return api->handle(req); })) {}

@@ -19,6 +19,9 @@ struct StubOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 1555;  // 0 = ephemeral
     std::string db_path = "persistence.db";
+    // The API at {base_path}/entry[/data]: "/svh/services/persistence/v1" stands in
+    // for the platform host at the seed's URL (docs/persistence-stub.md).
+    std::string base_path = "/v1/persistence";
     // None: token claims are read unverified (development only), which needs a loopback
     // `host` or `insecure_unverified`. Set: must not be empty.
     std::optional<std::string> jwt_secret;

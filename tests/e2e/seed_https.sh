@@ -67,6 +67,7 @@ leaf expired trusted-ca -days -1  # not after: a day ago
 secret=seed-https-secret
 start_stub() {  # CERT
     "$stub" --host 127.0.0.1 --port 443 --db "$work/persistence.db" --jwt-secret "$secret" \
+        --base-path /svh/services/persistence/v1 \
         --tls-cert "$work/$1.pem" --tls-key "$work/$1.key" >"$work/stub-$1.log" 2>&1 &
     stub_pid=$!
     pids+=("$stub_pid")

@@ -509,16 +509,14 @@ Awaitable<beast::error_code> HttpClient::Impl::handshake(Origin& origin, Connect
     co_return ec;
 }
 
-/// Keeps the connection's session for the next connection to the origin. After
-/// an answer: a TLS 1.3 server sends its session tickets after the handshake.
+/// Keeps a copy of the connection's session for the next connection to the origin.
+/// After an answer: a TLS 1.3 server sends its session tickets after the handshake.
+/// A copy, not the connection's own: OpenSSL marks that one not resumable when the
+/// connection ends without a close_notify of ours (SSL_free), as pooled ones do.
 void HttpClient::Impl::keep_session(Origin& origin, Connection& connection) {
-    SSL_SESSION* session = SSL_get1_session(connection.tls->native_handle());
-    if (session == nullptr) return;
-    if (session == origin.session.get() || !SSL_SESSION_is_resumable(session)) {
-        SSL_SESSION_free(session);
-        return;
-    }
-    origin.session.reset(session);
+    const SSL_SESSION* current = SSL_get0_session(connection.tls->native_handle());
+    if (current == nullptr || !SSL_SESSION_is_resumable(current)) return;
+    if (SSL_SESSION* copy = SSL_SESSION_dup(current)) origin.session.reset(copy);
 }
 
 Awaitable<beast::error_code> HttpClient::Impl::exchange(Origin& origin, const Message& message,
