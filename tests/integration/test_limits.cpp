@@ -11,10 +11,21 @@
 #include "temp_dir.hpp"
 #include "test_http.hpp"
 
+#include <skill/net/http_server.hpp>
+
 #include <csignal>
 #include <memory>
 #include <regex>
 #include <vector>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace skill;
 using namespace std::chrono_literals;
@@ -213,6 +224,34 @@ TEST_CASE("JSON depth comes from [skill] max_json_depth") {
           400);
 }
 
+namespace {
+
+// Raw sockets and poll(2) for the fd-limit tests: a blocking Asio read would
+// wait forever for a connection stuck in the backlog.
+int connect_and_ask(std::uint16_t port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    const std::string req = "GET /k8s/liveness HTTP/1.1\r\nHost: x\r\n\r\n";
+    REQUIRE(::send(fd, req.data(), req.size(), 0) == static_cast<ssize_t>(req.size()));
+    return fd;
+}
+
+/// The status of the answer on `fd` within `wait`, or 0 when none came.
+int answer_status(int fd, std::chrono::milliseconds wait) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(wait.count())) <= 0) return 0;
+    char buf[512];
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n < 12 || std::string_view(buf, 9) != "HTTP/1.1 ") return 0;
+    return std::stoi(std::string(buf + 9, 3));
+}
+
+}  // namespace
+
 // The connection limit never exceeds what the file-descriptor limit allows: a
 // server under `ulimit -n 64` with the default max_connections (10'000) answers
 // 503 before accept(2) would fail with EMFILE (which left connections waiting
@@ -233,37 +272,130 @@ TEST_CASE("connections: under a low fd limit the one over the effective limit st
     CHECK(limit >= 16);
 
     // More connections than there are file descriptors: every one gets an answer.
-    std::vector<std::unique_ptr<test::RawClient>> clients;
+    std::vector<int> clients;
     int ok = 0, refused = 0, unanswered = 0;
-    for (int i = 0; i < 80; ++i) {
-        auto client = std::make_unique<test::RawClient>(port, 3s);
-        try {
-            auto res = client->request("GET", "/k8s/liveness");
-            if (res.status == 200) ++ok;
-            else if (res.status == 503) ++refused;
-        } catch (const std::exception&) {
-            ++unanswered;
-        }
-        clients.push_back(std::move(client));  // keep it open
-        if (unanswered > 0) break;
+    for (int i = 0; i < 80 && unanswered == 0; ++i) {
+        clients.push_back(connect_and_ask(port));  // kept open
+        const int status = answer_status(clients.back(), 3s);
+        ok += status == 200;
+        refused += status == 503;
+        unanswered += status == 0;
     }
     CHECK(unanswered == 0);
     CHECK(refused > 0);
     CHECK(ok == limit);
     CHECK(refused == 80 - limit);
-    clients.clear();
+    for (int fd : clients) ::close(fd);
     // Slots freed: served again.
     bool served_again = false;
     for (auto deadline = std::chrono::steady_clock::now() + 5s;
          !served_again && std::chrono::steady_clock::now() < deadline;) {
-        try {
-            test::RawClient client(port, 1s);
-            served_again = client.request("GET", "/k8s/liveness").status == 200;
-        } catch (const std::exception&) {
-            std::this_thread::sleep_for(50ms);
-        }
+        const int fd = connect_and_ask(port);
+        served_again = answer_status(fd, 1s) == 200;
+        ::close(fd);
+        if (!served_again) std::this_thread::sleep_for(50ms);
     }
     CHECK(served_again);
     server.signal(SIGTERM);
     CHECK(server.wait(10s) == 0);
+}
+
+// When accept(2) fails anyway (EMFILE: here a server told to keep no reserve),
+// the server pauses on a timer, logs once, and accepts the waiting connection
+// as soon as a descriptor is free again.
+TEST_CASE("connections: at EMFILE the server pauses accepting, logs once, and serves again") {
+    int out[2];
+    REQUIRE(::pipe(out) == 0);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {  // the server, under a 64-descriptor limit
+        ::dup2(out[1], 2);
+        ::close(out[0]);
+        ::close(out[1]);
+        rlimit rl{64, 64};
+        ::setrlimit(RLIMIT_NOFILE, &rl);
+        try {
+            log::configure(log::Level::info, log::Format::json);
+            net::ServerOptions options;
+            options.threads = 1;
+            options.limits.reserved_fds = 0;  // the limit is the fd limit itself: EMFILE first
+            net::HttpServer server(options, [](net::Request& req) -> net::Awaitable<net::Response> {
+                co_return net::json_response(req, net::http::status::ok, "{}");
+            });
+            server.drain_on_signal();
+            const auto port = server.start();
+            log::info("test", "listening", {{"port", static_cast<std::int64_t>(port)}});
+            log::flush();
+            server.wait();
+            log::flush();
+        } catch (...) {
+            ::_exit(3);
+        }
+        ::_exit(0);
+    }
+    struct KillOnExit {  // a failed REQUIRE must not leave the server running
+        pid_t pid;
+        bool reaped = false;
+        ~KillOnExit() {
+            if (!reaped) {
+                ::kill(pid, SIGKILL);
+                ::waitpid(pid, nullptr, 0);
+            }
+        }
+    } guard{pid};
+    ::close(out[1]);
+    ::fcntl(out[0], F_SETFL, O_NONBLOCK);
+    std::string log;
+    auto pump = [&](std::chrono::milliseconds wait) {
+        pollfd p{out[0], POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(wait.count())) <= 0) return;
+        char buf[4096];
+        for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) log.append(buf, static_cast<std::size_t>(n));
+    };
+    std::smatch m;
+    const std::regex listening(R"re("message":"listening","port":(\d+))re");
+    for (int i = 0; i < 100 && !std::regex_search(log, m, listening); ++i) pump(100ms);
+    REQUIRE(std::regex_search(log, m, listening));
+    const auto port = static_cast<std::uint16_t>(std::stoi(m[1]));
+
+    std::vector<int> served;
+    int waiting = -1;
+    for (int i = 0; i < 80 && waiting < 0; ++i) {
+        const int fd = connect_and_ask(port);
+        if (answer_status(fd, 500ms) == 200)
+            served.push_back(fd);  // kept open
+        else
+            waiting = fd;  // in the backlog: accept(2) failed with EMFILE
+    }
+    pump(10ms);
+    INFO(log);
+    REQUIRE(waiting >= 0);
+    CHECK(served.size() > 40);
+    CHECK(served.size() < 64);
+    std::this_thread::sleep_for(300ms);  // several 50 ms pauses, one log line
+    for (int i = 0; i < 5; ++i) {        // free five descriptors
+        ::close(served.back());
+        served.pop_back();
+    }
+    CHECK(answer_status(waiting, 3s) == 200);  // the waiting request, answered once accepted
+    CHECK(test::http_request(port, "GET", "/y").status == 200);
+
+    for (int fd : served) ::close(fd);
+    ::close(waiting);
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    guard.reaped = true;
+    pump(100ms);
+    ::close(out[0]);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    auto count = [&log](const std::string& message) {
+        std::size_t n = 0;
+        for (auto at = log.find(message); at != std::string::npos; at = log.find(message, at + 1)) ++n;
+        return n;
+    };
+    INFO(log);
+    CHECK(count("\"message\":\"accept failed: pausing\"") == 1);
+    CHECK(count("\"message\":\"accepting again\"") == 1);
 }
