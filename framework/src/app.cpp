@@ -33,18 +33,20 @@ net::ServerOptions server_options(const Settings& s) {
 
 namespace {
 
+/// A call's `status` label: its failure kind, else its HTTP status as digits.
+template <class Errc>
+std::string_view status_label(const std::optional<Errc>& error, int http_status, char (&digits)[12]) {
+    if (error) return to_string(*error);
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, http_status);
+    return std::string_view(digits, static_cast<std::size_t>(end - digits));
+}
+
 /// Persistence calls -> http_partner_request_count / http_requests_latency_seconds.
 PersistenceObserver persistence_observer(Metrics& metrics) {
     return [&metrics](const PersistenceCallEvent& event) {
         char digits[12];
-        std::string_view status;
-        if (event.error) {
-            status = to_string(*event.error);
-        } else {
-            auto [end, ec] = std::to_chars(digits, digits + sizeof digits, event.http_status);
-            status = std::string_view(digits, static_cast<std::size_t>(end - digits));
-        }
-        PartnerLabels labels{"persistence", to_string(event.operation), status};
+        PartnerLabels labels{"persistence", to_string(event.operation),
+                             status_label(event.error, event.http_status, digits)};
         metrics.partner_call(net::HttpServer::current_thread(), labels, event.duration);
     };
 }
@@ -53,13 +55,7 @@ PersistenceObserver persistence_observer(Metrics& metrics) {
 PartnerObserver partner_observer(Metrics& metrics) {
     return [&metrics](const PartnerCallEvent& event) {
         char digits[12];
-        std::string_view status;
-        if (event.error) {
-            status = to_string(*event.error);
-        } else {
-            auto [end, ec] = std::to_chars(digits, digits + sizeof digits, event.http_status);
-            status = std::string_view(digits, static_cast<std::size_t>(end - digits));
-        }
+        const std::string_view status = status_label(event.error, event.http_status, digits);
         std::string_view operation = event.method == PartnerMethod::remove ? "delete"
                                      : event.method == PartnerMethod::post ? "post"
                                      : event.method == PartnerMethod::put  ? "put"

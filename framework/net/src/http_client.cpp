@@ -237,6 +237,21 @@ bool is_tls_error(const boost::system::error_code& ec) noexcept {
             ec != asio::ssl::error::stream_truncated);
 }
 
+CallFailure classify_failure(const boost::system::error_code& ec) noexcept {
+    if (is_tls_error(ec)) return CallFailure::tls;
+    // operation_aborted: the caller's deadline cancelled the call; out of time too.
+    if (ec == beast::error::timeout || ec == asio::error::timed_out ||
+        ec == asio::error::operation_aborted) {
+        return CallFailure::timeout;
+    }
+    // Beast's HTTP errors (partial_message, body_limit, bad_* ...): an answer we cannot read.
+    if (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
+        ec != http::error::end_of_stream) {
+        return CallFailure::bad_response;
+    }
+    return CallFailure::unreachable;
+}
+
 struct TlsClientContext::Impl {
     asio::ssl::context context{asio::ssl::context::tls_client};
 };

@@ -22,35 +22,13 @@ namespace http = net::http;
 
 // No complete answer arrived: why?
 PartnerErrc classify(const boost::system::error_code& ec) {
-    namespace asio_error = boost::asio::error;
-    if (net::is_tls_error(ec)) return PartnerErrc::tls;
-    // operation_aborted: the invocation's deadline cancelled the call; out of time too.
-    if (ec == boost::beast::error::timeout || ec == asio_error::timed_out ||
-        ec == asio_error::operation_aborted) {
-        return PartnerErrc::timeout;
+    switch (net::classify_failure(ec)) {
+        case net::CallFailure::timeout: return PartnerErrc::timeout;
+        case net::CallFailure::tls: return PartnerErrc::tls;
+        case net::CallFailure::bad_response: return PartnerErrc::bad_response;
+        case net::CallFailure::unreachable: break;
     }
-    // Beast's HTTP errors (partial_message, body_limit, bad_* ...): an answer we cannot read.
-    const auto& http_category = http::make_error_code(http::error::end_of_stream).category();
-    if (ec.category() == http_category && ec != http::error::end_of_stream) {
-        return PartnerErrc::bad_response;
-    }
-    return PartnerErrc::unreachable;  // refused, reset, unknown host, closed before an answer
-}
-
-// What one call says about the partner's health. Only "the partner is unwell" counts
-// against its breaker; what one request's content caused is that request's error, so no
-// user's input can open the breaker for every user.
-enum class Health { well, unwell, unknown };
-
-Health health_of_answer(int status) {
-    if (status == 502 || status == 503 || status == 504) return Health::unwell;  // overloaded, gone
-    if (status >= 500) return Health::unknown;  // may come from one request's content
-    return Health::well;                        // it answered; a 4xx refused this request only
-}
-
-Health health_of_failure(const boost::system::error_code& failed) {
-    if (failed == http::error::body_limit) return Health::unknown;  // this answer's size
-    return Health::unwell;  // no connection, no answer in time, TLS refused, cut off
+    return PartnerErrc::unreachable;
 }
 
 http::verb verb_of(PartnerMethod method) {
@@ -166,10 +144,8 @@ Task<PartnerResponse> HttpPartnerTransport::call(Call call) {
         auto result = co_await client_.send(entry->url, std::move(request), timeout);
         if (!result.error) http_status = static_cast<int>(result.response.result_int());
 
-        const Health health =
-            result.error ? health_of_failure(result.error) : health_of_answer(http_status);
-        if (health == Health::well) entry->breaker->success();
-        if (health == Health::unwell) entry->breaker->failure();
+        // The persistence client's rules: only "the partner is unwell" counts.
+        entry->breaker->record(result.error, http_status);
         if (result.error) {
             std::string what = result.error.message();
             if (net::is_tls_error(result.error))

@@ -4,6 +4,7 @@
 // a trial whose outcome is never reported (a cancelled call) simply lets the
 // next period grant another one.
 #include <algorithm>
+#include <boost/beast/http/error.hpp>
 #include <skill/persistence_http.hpp>
 
 namespace skill {
@@ -36,6 +37,18 @@ void CircuitBreaker::failure() {
     auto failures = failures_.fetch_add(1, std::memory_order_relaxed) + 1;
     // A failed trial (the count is still >= threshold) re-opens for another period.
     if (failures >= threshold_) opened_at_.store(now_ticks(), std::memory_order_release);
+}
+
+void CircuitBreaker::record(const boost::system::error_code& failed, int http_status) {
+    if (failed) {
+        if (failed != boost::beast::http::error::body_limit) failure();  // else: this answer's size
+        return;
+    }
+    if (http_status == 502 || http_status == 503 || http_status == 504) {
+        failure();  // the service or its gateway says it is overloaded or gone
+    } else if (http_status < 500) {
+        success();  // it answered; a 4xx refused this request only
+    }
 }
 
 bool CircuitBreaker::open() const {

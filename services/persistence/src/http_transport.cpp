@@ -45,43 +45,13 @@ PersistenceError error(PersistenceErrc code, Operation op, std::string_view what
 
 // No complete answer arrived: why?
 PersistenceErrc classify(const boost::system::error_code& ec) {
-    namespace asio_error = boost::asio::error;
-    if (net::is_tls_error(ec)) return PersistenceErrc::tls;
-    // operation_aborted: the invocation's deadline cancelled the call; it ran out of time too.
-    if (ec == boost::beast::error::timeout || ec == asio_error::timed_out ||
-        ec == asio_error::operation_aborted) {
-        return PersistenceErrc::timeout;
+    switch (net::classify_failure(ec)) {
+        case net::CallFailure::timeout: return PersistenceErrc::timeout;
+        case net::CallFailure::tls: return PersistenceErrc::tls;
+        case net::CallFailure::bad_response: return PersistenceErrc::bad_response;
+        case net::CallFailure::unreachable: break;
     }
-    // Beast's HTTP errors (partial_message, body_limit, bad_* ...): the server
-    // answered, but cut the message off or sent one we cannot or will not read.
-    const auto& http_category = http::make_error_code(http::error::end_of_stream).category();
-    if (ec.category() == http_category && ec != http::error::end_of_stream) {
-        return PersistenceErrc::bad_response;
-    }
-    // Refused, reset, unknown host, closed before a single byte
-    // (http::error::end_of_stream / asio eof), and anything unforeseen.
     return PersistenceErrc::unreachable;
-}
-
-// What one call says about the service's health (docs/operations.md, "circuit
-// breaker"). Only "the service is unwell" counts against it; what one request's
-// content caused (its token, its data) is that request's error, so no caller can
-// open the breaker for every user.
-enum class Health { well, unwell, unknown };
-
-Health health_of_answer(int status) {
-    // 502/503/504: the service (or its gateway) says it is overloaded or gone.
-    if (status == 502 || status == 503 || status == 504) return Health::unwell;
-    // Any other 5xx may come from one request's content (one poisoned record).
-    if (status >= 500) return Health::unknown;
-    // 2xx/3xx/4xx: the service answered; a 4xx refused this request, not everyone's.
-    return Health::well;
-}
-
-Health health_of_failure(const boost::system::error_code& failed) {
-    // An answer over the body limit is this user's data, not the service's health.
-    if (failed == http::error::body_limit) return Health::unknown;
-    return Health::unwell;  // no connection, no answer in time, TLS refused, cut off
 }
 
 }  // namespace
@@ -434,9 +404,7 @@ Task<net::RawResult> HttpPersistenceTransport::send_with_beast(const Call& call,
 boost::json::value HttpPersistenceTransport::settle(Operation op,
                                                     const boost::system::error_code& failed,
                                                     int http_status, std::string_view body) {
-    const Health health = failed ? health_of_failure(failed) : health_of_answer(http_status);
-    if (health == Health::well) breaker_.success();
-    if (health == Health::unwell) breaker_.failure();
+    breaker_.record(failed, http_status);
     if (failed) {
         std::string what = failed.message();
         // Whom we refused to trust, and why (the log line names both).

@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include <boost/system/error_code.hpp>
+
 namespace skill {
 
 /// Fails fast after `threshold` consecutive failures; after `open_for` lets
@@ -32,6 +34,13 @@ class CircuitBreaker {
     void success();
     void failure();
     bool open() const;
+
+    /// Tells the breaker what one call's outcome says about the service's health,
+    /// never about one caller (docs/operations.md, "Circuit breaker"): no connection,
+    /// no answer in time, TLS refused, a cut-off answer, 502/503/504 are failures; any
+    /// other answer (2xx-4xx) is a success; 500 and other 5xx, or an answer over the
+    /// body limit, count for nothing (one request's content can cause them).
+    void record(const boost::system::error_code& failed, int http_status);
 
   private:
     std::int64_t now_ticks() const;

@@ -52,6 +52,15 @@ const boost::system::error_category& tls_verify_category() noexcept;
 /// Whether `ec` is a TLS failure (handshake refused, certificate refused).
 bool is_tls_error(const boost::system::error_code& ec) noexcept;
 
+/// Why no complete answer arrived, as every service client reports it.
+enum class CallFailure {
+    timeout,       // the call's time ran out (or its caller's deadline cancelled it)
+    unreachable,   // refused, reset, unknown host, closed before an answer
+    tls,           // the handshake failed or the certificate was refused
+    bad_response,  // an answer that is no readable HTTP message (cut off, over a limit, ...)
+};
+CallFailure classify_failure(const boost::system::error_code& ec) noexcept;
+
 struct ClientOptions {
     // Per host:port. Above the concurrency one I/O thread sees (the benchmark's 32
     // invocations in flight): a connection returned over the limit is closed, and
