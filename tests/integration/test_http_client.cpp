@@ -390,6 +390,40 @@ TEST_CASE("a pooled connection that received an answer nobody asked for is never
     CHECK(server.connections() == 2);  // the tainted connection was closed, not reused
 }
 
+TEST_CASE("a request lost with its pooled connection is sent again only when that is safe") {
+    // Request 1 arrives on the pooled connection, and the server closes it without an
+    // answer: it may have acted on it. A GET is sent again; a POST is not.
+    ScriptServer server([](std::size_t i) { return i == 1 ? Answer{{}, true} : whole("{}"); });
+    asio::io_context io;
+    HttpClient client(io.get_executor());
+    auto get = get_request("GET /x HTTP/1.1\r\n");
+    skill::net::RawRequest post{http::verb::post, "POST /x HTTP/1.1\r\n", "{}"};
+    REQUIRE_FALSE(run(io, client.send_raw("127.0.0.1", server.port(), get, 5s)).error);
+    SECTION("POST: the error, one request") {
+        CHECK(run(io, client.send_raw("127.0.0.1", server.port(), post, 5s)).error);
+        CHECK(server.requests().size() == 2);
+    }
+    SECTION("POST the caller marks resend-safe, and GET: sent again on a fresh connection") {
+        post.resend_safe = GENERATE(true, false);
+        auto& again = post.resend_safe ? post : get;
+        CHECK_FALSE(run(io, client.send_raw("127.0.0.1", server.port(), again, 5s)).error);
+        CHECK(server.requests().size() == 3);
+        CHECK(server.connections() == 2);
+    }
+}
+
+TEST_CASE("an idle pooled connection the server closed is not used again") {
+    ScriptServer server([](std::size_t i) { return Answer{{json_answer("{}")}, i == 0}; });
+    asio::io_context io;
+    HttpClient client(io.get_executor());
+    skill::net::RawRequest post{http::verb::post, "POST /x HTTP/1.1\r\n", "{}"};
+    CHECK_FALSE(run(io, client.send_raw("127.0.0.1", server.port(), post, 5s)).error);
+    std::this_thread::sleep_for(50ms);  // the close arrives
+    CHECK_FALSE(run(io, client.send_raw("127.0.0.1", server.port(), post, 5s)).error);
+    CHECK(server.requests().size() == 2);  // not lost: it went out on a fresh connection
+    CHECK(server.connections() == 2);
+}
+
 TEST_CASE("32 concurrent calls leave 32 pooled connections for the next burst") {
     ScriptServer server([](std::size_t) { return whole("{}"); });
     asio::io_context io;

@@ -32,6 +32,9 @@
 
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 
 #include <array>
 #include <charconv>
@@ -304,14 +307,24 @@ struct Origin {
     std::vector<std::unique_ptr<Connection>> idle;
 };
 
-/// Whether bytes arrived on an idle connection that nobody asked for (a second
-/// answer to one request, a server talking out of turn), or it is broken. Such a
-/// connection must never carry another exchange: its next read would return them.
-bool is_tainted(Connection& connection) {
-    beast::error_code ec;
-    const std::size_t unread = connection.socket.available(ec);
-    if (ec || unread > 0) return true;
-    return connection.tls && SSL_pending(connection.tls->native_handle()) > 0;
+/// Whether an idle connection must not carry another exchange: bytes arrived that
+/// nobody asked for (a second answer to one request, a server talking out of turn:
+/// the next read would return them), or the server closed it meanwhile (then a
+/// request sent on it would be lost, and only an idempotent one may be resent).
+/// One peek, no read.
+bool is_unusable(Connection& connection) {
+    if (connection.tls && SSL_pending(connection.tls->native_handle()) > 0) return true;
+    char byte;
+    const auto n = ::recv(connection.socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK);  // bytes, end of stream, error
+}
+
+/// Whether a request may be sent again when a pooled connection turns out closed
+/// before any answer: the server may have received it (RFC 9110 §9.2.2).
+bool is_idempotent(http::verb method) {
+    return method == http::verb::get || method == http::verb::head ||
+           method == http::verb::put || method == http::verb::delete_ ||
+           method == http::verb::options;
 }
 
 class Watchdog;
@@ -434,7 +447,7 @@ struct HttpClient::Impl {
     static void keep_session(Origin& origin, Connection& connection);
     Awaitable<beast::error_code> exchange(Origin& origin, const Message& message,
                                           http::basic_parser<false>& parser,
-                                          std::chrono::milliseconds timeout);
+                                          std::chrono::milliseconds timeout, bool may_resend);
 };
 
 /// The Host field's value: the port only when it is not the scheme's default.
@@ -463,7 +476,7 @@ std::unique_ptr<Connection> HttpClient::Impl::take_idle(Origin& origin) {
     while (!origin.idle.empty()) {
         auto connection = std::move(origin.idle.back());
         origin.idle.pop_back();
-        if (!is_tainted(*connection)) return connection;
+        if (!is_unusable(*connection)) return connection;
     }
     return nullptr;
 }
@@ -536,7 +549,8 @@ void HttpClient::Impl::keep_session(Origin& origin, Connection& connection) {
 
 Awaitable<beast::error_code> HttpClient::Impl::exchange(Origin& origin, const Message& message,
                                                         http::basic_parser<false>& parser,
-                                                        std::chrono::milliseconds timeout) {
+                                                        std::chrono::milliseconds timeout,
+                                                        bool may_resend) {
     Flight flight(watchdog, Clock::now() + timeout);
     parser.body_limit(options.max_body_bytes);
     parser.eager(true);
@@ -583,7 +597,7 @@ Awaitable<beast::error_code> HttpClient::Impl::exchange(Origin& origin, const Me
         if (flight.expired) co_return beast::error::timeout;
         if (ec) {
             // Nothing of an answer arrived on a connection the server had closed meanwhile.
-            if (reused && !parser.got_some() && is_stale_connection(ec)) continue;
+            if (may_resend && reused && !parser.got_some() && is_stale_connection(ec)) continue;
             co_return ec;
         }
         if (connection->tls && !reused) keep_session(origin, *connection);
@@ -632,7 +646,8 @@ Awaitable<ClientResult> HttpClient::send(const Url& to, Request request,
     const Message message{asio::buffer(head), asio::const_buffer(), asio::const_buffer(),
                           asio::buffer(request.body())};
     http::response_parser<http::string_body> parser;
-    auto ec = co_await impl_->exchange(origin, message, parser, timeout);
+    auto ec = co_await impl_->exchange(origin, message, parser, timeout,
+                                       is_idempotent(request.method()));
     if (ec) co_return ClientResult{ec, {}};
     co_return ClientResult{{}, parser.release()};
 }
@@ -645,7 +660,8 @@ Awaitable<RawResult> HttpClient::send_raw(const Url& to, RawRequest request,
     const Message message{asio::buffer(request.head), asio::buffer(origin.host_line),
                           asio::buffer(tail), asio::buffer(request.body)};
     AnswerParser parser;
-    auto ec = co_await impl_->exchange(origin, message, parser, timeout);
+    auto ec = co_await impl_->exchange(origin, message, parser, timeout,
+                                       request.resend_safe || is_idempotent(request.method));
     if (ec) co_return RawResult{ec, 0, {}};
     co_return RawResult{{}, parser.status(), std::move(parser.body())};
 }

@@ -316,6 +316,8 @@ bool HttpPersistenceTransport::serialize_request(const Call& call, std::string& 
     raw.method =
         is_set ? http::verb::post
                : (call.operation == Operation::remove ? http::verb::delete_ : http::verb::get);
+    // A set sent twice stores the same data again; a merge twice adds nothing more.
+    raw.resend_safe = true;
     raw.head = std::string_view(wire).substr(0, head_size);
     raw.body = std::string_view(wire).substr(head_size);
     return true;

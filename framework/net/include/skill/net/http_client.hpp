@@ -85,6 +85,9 @@ struct RawRequest {
     http::verb method = http::verb::get;
     std::string_view head;
     std::string_view body;
+    // May be sent again when a pooled connection turns out closed before any answer,
+    // although the method is not idempotent (the caller knows a repeat changes nothing).
+    bool resend_safe = false;
 };
 
 /// The answer to a RawRequest: its status and body (its fields are checked by
@@ -104,9 +107,10 @@ public:
 
     /// Send `request` (Host and Content-Length are set here) to the origin of `to`
     /// (its scheme, host and port; the path is the request's target) and read the
-    /// answer within `timeout` (connect and TLS handshake included). A pooled
-    /// connection the server closed meanwhile is retried once on a fresh one; one
-    /// that received bytes nobody asked for is closed, never reused.
+    /// answer within `timeout` (connect and TLS handshake included). An idle pooled
+    /// connection the server closed, or that received bytes nobody asked for, is
+    /// closed, never reused; a request whose pooled connection turns out closed
+    /// before any answer is sent again on a fresh one when its method is idempotent.
     Awaitable<ClientResult> send(const Url& to, Request request, std::chrono::milliseconds timeout);
     /// send() to http://host:port.
     Awaitable<ClientResult> send(const std::string& host, const std::string& port,
