@@ -65,6 +65,16 @@ PartnerObserver partner_observer(Metrics& metrics) {
     };
 }
 
+/// Whether an outbound call may use https, or a [tls] ca_file is given.
+bool speaks_tls(const Settings& s) {
+    auto https = [](const std::string& url) { return url.rfind("https://", 0) == 0; };
+    if (!s.tls.ca_file.empty()) return true;
+    if (s.persistence.active && https(s.persistence.url)) return true;
+    for (const auto& p : s.partners)
+        if (https(p.url)) return true;
+    return false;
+}
+
 }  // namespace
 
 App::App(Settings settings, const IntentRegistry& registry)
@@ -86,8 +96,11 @@ App::App(Settings settings, const IntentRegistry& registry)
     // TLS sessions are per origin): connections never cross threads.
     if (settings_.persistence.active || !settings_.partners.empty()) {
         net::ClientOptions client_options;
-        client_options.tls = std::make_shared<net::TlsClientContext>(
-            net::TlsClientOptions{.ca_file = settings_.tls.ca_file});
+        // Built only when something will speak TLS (or a ca_file must be checked): the
+        // system trust store costs ~6 MB of RSS that an http-only skill never uses.
+        if (speaks_tls(settings_))
+            client_options.tls = std::make_shared<net::TlsClientContext>(
+                net::TlsClientOptions{.ca_file = settings_.tls.ca_file});
         for (unsigned i = 0; i < server_->threads(); ++i)
             clients_.push_back(std::make_unique<net::HttpClient>(server_->context(i).get_executor(),
                                                                  client_options));
