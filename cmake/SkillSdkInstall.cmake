@@ -4,6 +4,7 @@
 #   find_package(SkillSdk CONFIG REQUIRED)
 #   target_link_libraries(my-skill PRIVATE skill::main skill::framework)
 #   target_link_libraries(my-tests PRIVATE skill::testing skill::testing_main)
+#   skill_check_handlers(my-skill)     # GCC 12's co_await traps (cmake/SkillSdkCheckHandlers.cmake)
 #
 # Every library the framework links (even privately: static libraries carry their link
 # dependencies) is exported under the skill:: namespace.
@@ -57,4 +58,5 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/SkillSdkConfigVersion.cma
   COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/SkillSdkConfig.cmake
               ${PROJECT_BINARY_DIR}/SkillSdkConfigVersion.cmake
+              ${PROJECT_SOURCE_DIR}/cmake/SkillSdkCheckHandlers.cmake
   DESTINATION ${_skill_pkg_dir})
