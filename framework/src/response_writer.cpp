@@ -3,7 +3,7 @@
 // invalid UTF-8 from a handler instead of emitting a body the platform cannot parse.
 #include "response_writer.hpp"
 
-#include "utf8.hpp"
+#include <skill/json_escape.hpp>
 
 #include <boost/json/value.hpp>
 
@@ -101,55 +101,22 @@ private:
         raw(std::string_view(buf, static_cast<std::size_t>(res.ptr - buf)));
     }
 
+    // DEL stays raw (valid JSON); plain stretches are found eight bytes at a time.
     void quoted(std::string_view s) {
+        constexpr auto del = json_escape::Del::raw;
         out_ += '"';
         std::size_t i = 0;
         while (i < s.size()) {
-            const std::size_t run = plain_run(s, i);
+            const std::size_t run = json_escape::plain_run<del>(s, i);
             out_.append(s.data() + i, run);
             i += run;
-            if (i < s.size()) i += special(s, i);
+            if (i < s.size()) {
+                char buf[json_escape::max_escape_bytes];
+                const char* end = json_escape::escape_one<del>(buf, s, i);
+                out_.append(buf, static_cast<std::size_t>(end - buf));
+            }
         }
         out_ += '"';
-    }
-    // Length of the stretch from `i` that needs no escaping (printable ASCII but '"' and '\').
-    static std::size_t plain_run(std::string_view s, std::size_t i) {
-        std::size_t j = i;
-        while (j < s.size()) {
-            const auto c = static_cast<unsigned char>(s[j]);
-            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
-            ++j;
-        }
-        return j - i;
-    }
-    // Writes the character at s[i] that plain_run stopped at; returns the bytes consumed.
-    std::size_t special(std::string_view s, std::size_t i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x80) {
-            const std::size_t n = utf8::sequence_length(s, i);
-            if (n == 0) {
-                out_ += "\xEF\xBF\xBD";  // U+FFFD replaces one bad byte
-                return 1;
-            }
-            out_.append(s.data() + i, n);
-            return n;
-        }
-        switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\r': out_ += "\\r"; break;
-        case '\t': out_ += "\\t"; break;
-        case '\b': out_ += "\\b"; break;
-        case '\f': out_ += "\\f"; break;
-        default: {
-            static constexpr char hex[] = "0123456789abcdef";
-            out_ += "\\u00";
-            out_ += hex[c >> 4];
-            out_ += hex[c & 0xF];
-        }
-        }
-        return 1;
     }
 
     std::string& out_;
