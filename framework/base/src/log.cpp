@@ -2,6 +2,7 @@
 // reused thread_local buffer, one write(2) per line.
 #include <skill/log.hpp>
 
+#include <skill/ascii.hpp>
 #include <skill/json_escape.hpp>
 
 #include <atomic>
@@ -20,18 +21,6 @@ namespace {
 
 std::atomic<Level> g_level{Level::info};
 std::atomic<Format> g_format{Format::json};
-
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view text, std::string_view lower_word) {
-    if (text.size() != lower_word.size()) return false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (lower(text[i]) != lower_word[i]) return false;
-    }
-    return true;
-}
 
 std::string_view level_name(Level level) {
     switch (level) {
@@ -298,17 +287,17 @@ void write_all(const std::string& line) {
 }  // namespace
 
 std::optional<Level> parse_level(std::string_view text) {
-    if (iequals(text, "debug")) return Level::debug;
-    if (iequals(text, "info")) return Level::info;
-    if (iequals(text, "warning") || iequals(text, "warn")) return Level::warning;
-    if (iequals(text, "error")) return Level::error;
-    if (iequals(text, "off")) return Level::off;
+    if (ascii::iequals(text, "debug")) return Level::debug;
+    if (ascii::iequals(text, "info")) return Level::info;
+    if (ascii::iequals(text, "warning") || ascii::iequals(text, "warn")) return Level::warning;
+    if (ascii::iequals(text, "error")) return Level::error;
+    if (ascii::iequals(text, "off")) return Level::off;
     return std::nullopt;
 }
 
 std::optional<Format> parse_format(std::string_view text) {
-    if (iequals(text, "json")) return Format::json;
-    if (iequals(text, "human")) return Format::human;
+    if (ascii::iequals(text, "json")) return Format::json;
+    if (ascii::iequals(text, "human")) return Format::human;
     return std::nullopt;
 }
 

@@ -9,6 +9,7 @@
 #include <boost/json/serializer.hpp>
 #include <algorithm>
 #include <cstring>
+#include <skill/ascii.hpp>
 #include <skill/log.hpp>
 #include <skill/persistence_http.hpp>
 #include <stdexcept>
@@ -144,18 +145,8 @@ constexpr std::string_view fixed_head =
     "Accept: application/json\r\nContent-Type: application/json\r\nAuthorization: Bearer";
 constexpr std::string_view agent_line = "\r\nUser-Agent: skill-sdk-cpp\r\n";
 
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-// ASCII case-insensitive, as Beast compares field names; inline: it runs for
-// every pair of header names of every call.
-bool same_name(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
-    return true;
-}
+// ASCII case-insensitive, as Beast compares field names.
+constexpr bool same_name(std::string_view a, std::string_view b) { return ascii::iequals(a, b); }
 
 // Fields make_request() sets itself, or the client rewrites. By length first:
 // a trace header name rarely has the length of any of them.
