@@ -315,32 +315,31 @@ bool HttpPersistenceTransport::serialize_request(const Call& call, std::string& 
 }
 
 net::Request HttpPersistenceTransport::make_request(const Call& call) const {
-    net::Request request;
-    request.version(11);
-    request.keep_alive(true);
+    http::verb method = http::verb::get;
+    std::string target;
+    std::string body;
     switch (call.operation) {
         case Operation::get:
-            request.method(http::verb::get);
-            request.target(url_.path + "/entry/data");
+            target = url_.path + "/entry/data";
             break;
         case Operation::get_all:
-            request.method(http::verb::get);
-            request.target(url_.path + "/entry");
+            target = url_.path + "/entry";
             break;
         case Operation::set: {
-            request.method(http::verb::post);
-            request.target(url_.path + (call.replace ? "/entry" : "/entry?replace=false"));
-            boost::json::object body;
-            body["data"] = call.data != nullptr ? *call.data : boost::json::object();
-            request.body() = boost::json::serialize(body);
+            method = http::verb::post;
+            target = url_.path + (call.replace ? "/entry" : "/entry?replace=false");
+            boost::json::object data;
+            data["data"] = call.data != nullptr ? *call.data : boost::json::object();
+            body = boost::json::serialize(data);
             break;
         }
         case Operation::remove:
-            request.method(http::verb::delete_);
-            request.target(url_.path + "/entry");
+            method = http::verb::delete_;
+            target = url_.path + "/entry";
             break;
     }
-    request.set(http::field::accept, "application/json");
+    auto request = net::json_request(method, std::move(target));
+    request.body() = std::move(body);
     request.set(http::field::content_type, "application/json");
     request.set(http::field::authorization, "Bearer " + call.token);
     request.set(http::field::user_agent, "skill-sdk-cpp");
