@@ -101,20 +101,21 @@ private:
         raw(std::string_view(buf, static_cast<std::size_t>(res.ptr - buf)));
     }
 
-    // DEL stays raw (valid JSON); plain stretches are found eight bytes at a time.
+    // DEL stays raw (valid JSON). A plain string (nearly every key and text) is appended
+    // as it is; the rest is escaped through a stack buffer: no allocation beyond out_.
     void quoted(std::string_view s) {
         constexpr auto del = json_escape::Del::raw;
         out_ += '"';
-        std::size_t i = 0;
-        while (i < s.size()) {
-            const std::size_t run = json_escape::plain_run<del>(s, i);
-            out_.append(s.data() + i, run);
-            i += run;
-            if (i < s.size()) {
-                char buf[json_escape::max_escape_bytes];
-                const char* end = json_escape::escape_one<del>(buf, s, i);
-                out_.append(buf, static_cast<std::size_t>(end - buf));
-            }
+        const std::size_t run = json_escape::plain_run<del>(s, 0);
+        out_.append(s.data(), run);
+        s.remove_prefix(run);
+        constexpr std::size_t piece = 64;
+        char buf[piece * json_escape::max_expansion];
+        while (!s.empty()) {
+            const std::size_t n = json_escape::piece_length(s, piece);
+            const char* end = json_escape::escape_into<del>(buf, s.substr(0, n));
+            out_.append(buf, static_cast<std::size_t>(end - buf));
+            s.remove_prefix(n);
         }
         out_ += '"';
     }

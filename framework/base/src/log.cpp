@@ -33,25 +33,9 @@ std::string_view level_name(Level level) {
     return "OFF";
 }
 
-// Escapes s into p, which has room for 6 * s.size() + 8 bytes (every byte "\u00XX",
-// plus slack for whole-word stores). Returns the new end. Invalid UTF-8 becomes U+FFFD.
+// JSON string escaping into room for 6 * s.size() bytes; a line never holds a raw DEL.
 char* escape_into(char* p, std::string_view s) {
-    constexpr auto del = json_escape::Del::escaped;  // a line never holds a raw DEL
-    std::size_t i = 0;
-    while (i < s.size()) {
-        // Plain ASCII (nearly every byte of a line) is copied eight bytes at a time.
-        while (i + 8 <= s.size()) {
-            std::uint64_t w;
-            std::memcpy(&w, s.data() + i, 8);
-            if (json_escape::has_special<del>(w)) break;
-            std::memcpy(p, &w, 8);
-            p += 8;
-            i += 8;
-        }
-        if (i == s.size()) break;
-        p = json_escape::escape_one<del>(p, s, i);
-    }
-    return p;
+    return json_escape::escape_into<json_escape::Del::escaped>(p, s);
 }
 
 // JSON string escaping without the quotes; also used by the human format so a
