@@ -1,7 +1,7 @@
 // SlotError's message: the slot, the offending value (capped) and the expected type.
 #include <skill/errors.hpp>
 
-#include "utf8.hpp"
+#include <skill/utf8.hpp>
 
 namespace skill {
 namespace {
@@ -12,7 +12,7 @@ std::string slot_message(const std::string& slot, const std::string& value,
                          const std::string& expected) {
     // The value comes from the user's utterance: cap it (on a UTF-8 boundary) so a detail or a
     // log line stays short.
-    const auto shown = runtime::utf8::truncate(value, max_value_bytes);
+    const auto shown = utf8::truncate(value, max_value_bytes);
     return "slot '" + slot + "': '" + std::string(shown) +
            (shown.size() < value.size() ? "..." : "") + "' is not a valid " + expected;
 }

@@ -2,7 +2,7 @@
 // path ("context.tokens.cvi: expected string, got number") but never echoes a value.
 #include "invocation_parser.hpp"
 
-#include "utf8.hpp"
+#include <skill/utf8.hpp>
 
 // The fast path's SAX parser: its implementation is included here and nowhere else.
 #include <boost/json/monotonic_resource.hpp>

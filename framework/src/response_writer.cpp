@@ -3,7 +3,7 @@
 // invalid UTF-8 from a handler instead of emitting a body the platform cannot parse.
 #include "response_writer.hpp"
 
-#include "utf8.hpp"
+#include <skill/json_escape.hpp>
 
 #include <boost/json/value.hpp>
 
@@ -101,55 +101,23 @@ private:
         raw(std::string_view(buf, static_cast<std::size_t>(res.ptr - buf)));
     }
 
+    // DEL stays raw (valid JSON). A plain string (nearly every key and text) is appended
+    // as it is; the rest is escaped through a stack buffer: no allocation beyond out_.
     void quoted(std::string_view s) {
+        constexpr auto del = json_escape::Del::raw;
         out_ += '"';
-        std::size_t i = 0;
-        while (i < s.size()) {
-            const std::size_t run = plain_run(s, i);
-            out_.append(s.data() + i, run);
-            i += run;
-            if (i < s.size()) i += special(s, i);
+        const std::size_t run = json_escape::plain_run<del>(s, 0);
+        out_.append(s.data(), run);
+        s.remove_prefix(run);
+        constexpr std::size_t piece = 64;
+        char buf[piece * json_escape::max_expansion];
+        while (!s.empty()) {
+            const std::size_t n = json_escape::piece_length(s, piece);
+            const char* end = json_escape::escape_into<del>(buf, s.substr(0, n));
+            out_.append(buf, static_cast<std::size_t>(end - buf));
+            s.remove_prefix(n);
         }
         out_ += '"';
-    }
-    // Length of the stretch from `i` that needs no escaping (printable ASCII but '"' and '\').
-    static std::size_t plain_run(std::string_view s, std::size_t i) {
-        std::size_t j = i;
-        while (j < s.size()) {
-            const auto c = static_cast<unsigned char>(s[j]);
-            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
-            ++j;
-        }
-        return j - i;
-    }
-    // Writes the character at s[i] that plain_run stopped at; returns the bytes consumed.
-    std::size_t special(std::string_view s, std::size_t i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x80) {
-            const std::size_t n = utf8::sequence_length(s, i);
-            if (n == 0) {
-                out_ += "\xEF\xBF\xBD";  // U+FFFD replaces one bad byte
-                return 1;
-            }
-            out_.append(s.data() + i, n);
-            return n;
-        }
-        switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\r': out_ += "\\r"; break;
-        case '\t': out_ += "\\t"; break;
-        case '\b': out_ += "\\b"; break;
-        case '\f': out_ += "\\f"; break;
-        default: {
-            static constexpr char hex[] = "0123456789abcdef";
-            out_ += "\\u00";
-            out_ += hex[c >> 4];
-            out_ += hex[c & 0xF];
-        }
-        }
-        return 1;
     }
 
     std::string& out_;

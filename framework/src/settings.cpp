@@ -2,6 +2,7 @@
 // errors shaped "[section] key = 'value': reason" (docs/configuration.md).
 #include "settings.hpp"
 
+#include <skill/ascii.hpp>
 #include <skill/net/http_client.hpp>
 #include <skill/partner_http.hpp>
 #include <skill/persistence_http.hpp>
@@ -23,14 +24,6 @@ std::string_view trim(std::string_view s) {
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
     while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
     return s;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
 }
 
 // One [section] of the config, read key by key; knows how to blame a value.
@@ -116,7 +109,7 @@ constexpr std::string_view duration_or_zero_reason =
     "expected a duration >= 0 such as 250ms, 10s, 2m or 0.5 (seconds)";
 
 std::optional<bool> parse_bool(std::string_view s) {
-    const auto v = lower(s);
+    const auto v = ascii::to_lower(s);
     if (v == "true" || v == "yes" || v == "on" || v == "1") return true;
     if (v == "false" || v == "no" || v == "off" || v == "0") return false;
     return std::nullopt;
@@ -163,7 +156,7 @@ std::optional<std::string> parse_api_base(std::string_view s) {
 }
 
 std::optional<Settings::Skill::Auth> parse_auth(std::string_view s) {
-    const auto v = lower(s);
+    const auto v = ascii::to_lower(s);
     if (v == "none") return Settings::Skill::Auth::none;
     if (v == "basic") return Settings::Skill::Auth::basic;
     return std::nullopt;

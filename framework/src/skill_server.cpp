@@ -5,6 +5,7 @@
 #include "response_writer.hpp"
 #include "trace.hpp"
 
+#include <skill/ascii.hpp>
 #include <skill/log.hpp>
 #include <skill/secure_compare.hpp>
 #include <skill/net/http_server.hpp>
@@ -37,13 +38,9 @@ std::string basic_credentials(std::string_view user, std::string_view password) 
 /// for another scheme. The credentials themselves are returned as sent.
 std::optional<std::string_view> basic_credentials_of(std::string_view authorization) {
     constexpr std::string_view scheme = "basic";
-    if (authorization.size() <= scheme.size() || authorization[scheme.size()] != ' ')
+    if (authorization.size() <= scheme.size() || authorization[scheme.size()] != ' ' ||
+        !ascii::istarts_with(authorization, scheme))
         return std::nullopt;
-    for (std::size_t i = 0; i < scheme.size(); ++i) {
-        const char c = authorization[i];
-        const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-        if (lower != scheme[i]) return std::nullopt;
-    }
     std::string_view credentials = authorization.substr(scheme.size());
     while (!credentials.empty() && credentials.front() == ' ') credentials.remove_prefix(1);
     return credentials;

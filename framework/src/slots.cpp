@@ -2,6 +2,7 @@
 // be one valid value, otherwise std::nullopt; nothing is guessed or half-read.
 #include <skill/slots.hpp>
 
+#include <skill/ascii.hpp>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -107,16 +108,6 @@ auto whole(std::string_view text, Read read) -> decltype(read(std::declval<Curso
     return v;
 }
 
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char c = a[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != b[i]) return false;
-    }
-    return true;
-}
-
 // A leading '+' is fine for a number but std::from_chars only knows '-'.
 std::string_view strip_plus(std::string_view s) {
     if (s.size() > 1 && s[0] == '+' && (is_digit(s[1]) || s[1] == '.')) s.remove_prefix(1);
@@ -215,9 +206,9 @@ std::optional<double> floating(std::string_view text) {
 std::optional<bool> boolean(std::string_view text) {
     const auto s = trim(text);
     for (const auto* yes : {"on", "yes", "true", "1"})
-        if (equals_ignore_case(s, yes)) return true;
+        if (ascii::iequals(s, yes)) return true;
     for (const auto* no : {"off", "no", "false", "0"})
-        if (equals_ignore_case(s, no)) return false;
+        if (ascii::iequals(s, no)) return false;
     return std::nullopt;
 }
 

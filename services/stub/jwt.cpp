@@ -2,6 +2,7 @@
 #include "jwt.hpp"
 #include "json_numbers.hpp"
 
+#include <skill/ascii.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -224,12 +225,8 @@ void TokenCache::clear() {
 
 std::optional<std::string_view> bearer_token(std::string_view authorization) {
     constexpr std::string_view scheme = "bearer ";
-    if (authorization.size() <= scheme.size()) return std::nullopt;
-    for (std::size_t i = 0; i < scheme.size(); ++i) {
-        const char c = authorization[i];
-        const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-        if (lower != scheme[i]) return std::nullopt;
-    }
+    if (authorization.size() <= scheme.size() || !ascii::istarts_with(authorization, scheme))
+        return std::nullopt;
     std::string_view token = authorization.substr(scheme.size());
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
     while (!token.empty() && token.back() == ' ') token.remove_suffix(1);

@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <memory>
 #include <optional>
+#include <skill/ascii.hpp>
 #include <skill/log.hpp>
 
 #include "json_numbers.hpp"
@@ -102,15 +103,6 @@ Target split_target(std::string_view target) {
     return t;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; };
-        if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
-}
-
 /// `replace` from the query: true when absent; nothing when its value is not true/false.
 std::optional<bool> replace_flag(std::string_view query) {
     bool replace = true;
@@ -121,9 +113,9 @@ std::optional<bool> replace_flag(std::string_view query) {
         const auto eq = pair.find('=');
         if (pair.substr(0, eq) != "replace") continue;
         const std::string_view value = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
-        if (iequals(value, "true")) {
+        if (ascii::iequals(value, "true")) {
             replace = true;
-        } else if (iequals(value, "false")) {
+        } else if (ascii::iequals(value, "false")) {
             replace = false;
         } else {
             return std::nullopt;

@@ -3,6 +3,7 @@
 #include <skill/testing/fake_partner.hpp>
 
 #include <skill/net/http.hpp>
+#include <skill/ascii.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -31,13 +32,6 @@ struct Rule {
     std::chrono::milliseconds delay{0};
 };
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
 }  // namespace
 
 struct FakePartner::Impl {
@@ -65,7 +59,7 @@ struct FakePartner::Impl {
                 Request seen;
                 seen.method = std::string(request.method_string());
                 seen.target = std::string(request.target());
-                for (const auto& field : request) seen.headers[lower(field.name_string())] = std::string(field.value());
+                for (const auto& field : request) seen.headers[ascii::to_lower(field.name_string())] = std::string(field.value());
                 seen.body = request.body();
                 const std::string path = seen.target.substr(0, seen.target.find('?'));
                 Rule rule;
@@ -100,7 +94,7 @@ struct FakePartner::Impl {
 };
 
 std::string FakePartner::Request::header(const std::string& name) const {
-    auto it = headers.find(lower(name));
+    auto it = headers.find(ascii::to_lower(name));
     return it == headers.end() ? std::string{} : it->second;
 }
 

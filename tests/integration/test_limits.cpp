@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "app.hpp"
+#include "loopback_settings.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 #include "test_http.hpp"
@@ -46,16 +47,7 @@ const IntentRegistry& registry() {
     return r;
 }
 
-runtime::Settings settings() {
-    runtime::Settings s;
-    s.skill.name = s.skill.id = "test";
-    s.skill.api_base = "/v1/test";
-    s.http.host = "127.0.0.1";
-    s.http.port = 0;
-    s.http.threads = 2;
-    s.persistence.active = false;
-    return s;
-}
+runtime::Settings settings() { return test::loopback_settings(); }
 
 struct Server {
     runtime::App app;

@@ -9,6 +9,7 @@
 #include "app.hpp"
 #include "exposition_parser.hpp"
 #include "fault_server.hpp"
+#include "loopback_settings.hpp"
 #include "stderr_capture.hpp"
 #include "test_http.hpp"
 
@@ -38,13 +39,9 @@ const IntentRegistry& registry() {
 }
 
 runtime::Settings settings(const std::string& persistence_url) {
-    runtime::Settings s;
-    s.skill.name = s.skill.id = "test";
-    s.skill.api_base = "/v1/test";
+    auto s = test::loopback_settings();
     s.skill.timeout = 2s;
-    s.http.host = "127.0.0.1";
-    s.http.port = 0;
-    s.http.threads = 2;
+    s.persistence.active = true;
     s.persistence.url = persistence_url;
     s.persistence.timeout = 1s;
     return s;

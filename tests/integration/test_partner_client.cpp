@@ -18,6 +18,7 @@
 
 #include "app.hpp"
 #include "fault_server.hpp"
+#include "loopback_settings.hpp"
 #include "temp_dir.hpp"
 #include "test_http.hpp"
 #include "test_pki.hpp"
@@ -105,15 +106,9 @@ runtime::Settings::Partner partner(std::string name, std::string url,
 }
 
 runtime::Settings settings(std::vector<runtime::Settings::Partner> partners) {
-    runtime::Settings s;
-    s.skill.name = s.skill.id = "test";
-    s.skill.api_base = "/v1/test";
+    auto s = test::loopback_settings();
     s.skill.timeout = 1s;
     s.skill.debug = true;
-    s.http.host = "127.0.0.1";
-    s.http.port = 0;
-    s.http.threads = 2;
-    s.persistence.active = false;
     s.partners = std::move(partners);
     return s;
 }

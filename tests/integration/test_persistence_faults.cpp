@@ -15,6 +15,7 @@
 #include "app.hpp"
 #include "exposition_parser.hpp"
 #include "fault_server.hpp"
+#include "loopback_settings.hpp"
 #include "stderr_capture.hpp"
 #include "test_http.hpp"
 
@@ -46,13 +47,9 @@ const IntentRegistry& registry() {
 }
 
 runtime::Settings settings(const std::string& url) {
-    runtime::Settings s;
-    s.skill.name = s.skill.id = "test";
-    s.skill.api_base = "/v1/test";
+    auto s = test::loopback_settings();
     s.skill.timeout = 1s;
-    s.http.host = "127.0.0.1";
-    s.http.port = 0;
-    s.http.threads = 2;
+    s.persistence.active = true;
     s.persistence.url = url;
     s.persistence.timeout = 300ms;
     s.circuit_breakers.threshold = 2;

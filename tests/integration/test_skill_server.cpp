@@ -4,6 +4,7 @@
 #include <skill/skill.hpp>
 
 #include "app.hpp"
+#include "loopback_settings.hpp"
 #include "test_http.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -67,15 +68,9 @@ const IntentRegistry& registry(bool with_fallback) {
 }
 
 runtime::Settings settings() {
-    runtime::Settings s;
-    s.skill.name = s.skill.id = "test";
-    s.skill.api_base = "/v1/test";
+    auto s = test::loopback_settings();
     s.skill.locales = {"de", "en"};
     s.skill.timeout = 500ms;
-    s.http.host = "127.0.0.1";
-    s.http.port = 0;
-    s.http.threads = 2;
-    s.persistence.active = false;
     s.log.level = log::Level::off;
     return s;
 }

@@ -6,6 +6,7 @@
 #include <skill/skill.hpp>
 
 #include "app.hpp"
+#include "loopback_settings.hpp"
 #include "invocation_examples.hpp"
 #include "test_http.hpp"
 
@@ -88,15 +89,10 @@ const IntentRegistry& registry() {
 }
 
 runtime::Settings settings() {
-    runtime::Settings s;
-    s.skill.name = s.skill.id = "test";
-    s.skill.api_base = "/v1/test";
+    auto s = test::loopback_settings();
     s.skill.locales = {"de"};
     s.skill.timeout = 2s;
-    s.http.host = "127.0.0.1";
-    s.http.port = 0;
     s.http.threads = 1;
-    s.persistence.active = false;
     s.log.level = log::Level::off;
     return s;
 }

@@ -1,6 +1,8 @@
 // skill::Config: INI parsing, quotes, ${ENV:default} interpolation, SECTION_KEY overrides.
 #include <skill/config.hpp>
 
+#include "ini_settings.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -13,12 +15,7 @@ using skill::ConfigError;
 namespace {
 
 // A fake environment, so tests never depend on (or touch) the process's.
-Config::Getenv fake_env(std::map<std::string, std::string> vars) {
-    return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
-        if (auto it = vars.find(name); it != vars.end()) return it->second;
-        return std::nullopt;
-    };
-}
+using skill::test::ini::fake_env;
 
 const Config::Getenv no_env = fake_env({});
 

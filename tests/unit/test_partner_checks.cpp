@@ -1,5 +1,6 @@
 // Partner client, without a network: [partner.NAME] settings and their errors, the checks
 // every path and header passes before it may reach the wire, and percent_encode.
+#include "ini_settings.hpp"
 #include "settings.hpp"
 
 #include <skill/context.hpp>
@@ -14,31 +15,13 @@
 #include <string>
 
 using namespace skill;
-using skill::runtime::load_settings;
-using skill::runtime::Settings;
 using namespace std::chrono_literals;
 
 namespace {
 
-Config::Getenv fake_env(std::map<std::string, std::string> vars = {}) {
-    return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
-        if (auto it = vars.find(name); it != vars.end()) return it->second;
-        return std::nullopt;
-    };
-}
-
-Settings load(const std::string& ini, std::map<std::string, std::string> env = {}) {
-    return load_settings(Config::parse(ini, fake_env(std::move(env))));
-}
-
-std::string error_of(const std::string& ini) {
-    try {
-        (void)load(ini);
-    } catch (const ConfigError& e) {
-        return e.what();
-    }
-    return "";
-}
+using skill::test::ini::error_of;
+using skill::test::ini::fake_env;
+using skill::test::ini::load;
 
 // The code of the PartnerError `f` throws, or nullopt.
 template <class F>

@@ -1,4 +1,5 @@
 // load_settings: defaults, every key, and the exact shape of every validation error.
+#include "ini_settings.hpp"
 #include "settings.hpp"
 
 #include <catch2/catch.hpp>
@@ -17,26 +18,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-Config::Getenv fake_env(std::map<std::string, std::string> vars = {}) {
-    return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
-        if (auto it = vars.find(name); it != vars.end()) return it->second;
-        return std::nullopt;
-    };
-}
-
-Settings load(const std::string& ini, std::map<std::string, std::string> env = {}) {
-    return load_settings(Config::parse(ini, fake_env(std::move(env))));
-}
-
-// The error message load_settings gives for `ini`, or "" when it succeeds.
-std::string error_of(const std::string& ini) {
-    try {
-        (void)load(ini);
-    } catch (const ConfigError& e) {
-        return e.what();
-    }
-    return "";
-}
+using skill::test::ini::error_of;
+using skill::test::ini::fake_env;
+using skill::test::ini::load;
 
 }  // namespace
 

@@ -2,6 +2,9 @@
 // reused thread_local buffer, one write(2) per line.
 #include <skill/log.hpp>
 
+#include <skill/ascii.hpp>
+#include <skill/json_escape.hpp>
+
 #include <atomic>
 #include <cerrno>
 #include <charconv>
@@ -19,18 +22,6 @@ namespace {
 std::atomic<Level> g_level{Level::info};
 std::atomic<Format> g_format{Format::json};
 
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view text, std::string_view lower_word) {
-    if (text.size() != lower_word.size()) return false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (lower(text[i]) != lower_word[i]) return false;
-    }
-    return true;
-}
-
 std::string_view level_name(Level level) {
     switch (level) {
     case Level::debug: return "DEBUG";
@@ -42,94 +33,9 @@ std::string_view level_name(Level level) {
     return "OFF";
 }
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is invalid
-// (log values come from requests: a stray byte must not make the line invalid JSON).
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    std::size_t n = 0;
-    std::uint32_t min = 0;
-    std::uint32_t cp = 0;
-    if (b0 >= 0xC2 && b0 <= 0xDF) { n = 2; cp = b0 & 0x1F; min = 0x80; }
-    else if (b0 >= 0xE0 && b0 <= 0xEF) { n = 3; cp = b0 & 0x0F; min = 0x800; }
-    else if (b0 >= 0xF0 && b0 <= 0xF4) { n = 4; cp = b0 & 0x07; min = 0x10000; }
-    else return 0;
-    if (i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k) {
-        const auto b = static_cast<unsigned char>(s[i + k]);
-        if ((b & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return n;
-}
-
-bool is_plain(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
-
-// True when one of the eight bytes of w needs escaping: < 0x20, >= 0x7F, '"' or '\\'.
-// Classic SWAR "has a byte < n / == 0" tests, each exact for "any byte in the word".
-bool has_special(std::uint64_t w) {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    const std::uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
-    const std::uint64_t bad = ((w - ones * 0x20) & ~w)     // bytes < 0x20
-                              | w                          // bytes >= 0x80
-                              | ((w + ones) & ~w)          // 0x7F (adds into the high bit)
-                              | ((quote - ones) & ~quote)  // '"'
-                              | ((slash - ones) & ~slash); // '\\'
-    return (bad & highs) != 0;
-}
-
-// Escapes s into p, which has room for 6 * s.size() + 8 bytes (every byte "\u00XX",
-// plus slack for whole-word stores). Returns the new end. Invalid UTF-8 becomes U+FFFD.
+// JSON string escaping into room for 6 * s.size() bytes; a line never holds a raw DEL.
 char* escape_into(char* p, std::string_view s) {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::size_t i = 0;
-    while (i < s.size()) {
-        // Plain ASCII (nearly every byte of a line) is copied eight bytes at a time.
-        while (i + 8 <= s.size()) {
-            std::uint64_t w;
-            std::memcpy(&w, s.data() + i, 8);
-            if (has_special(w)) break;
-            std::memcpy(p, &w, 8);
-            p += 8;
-            i += 8;
-        }
-        if (i == s.size()) break;
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (is_plain(c)) {
-            *p++ = static_cast<char>(c);
-            ++i;
-            continue;
-        }
-        if (c >= 0x80) {
-            if (const auto n = utf8_length(s, i)) {
-                std::memcpy(p, s.data() + i, n);
-                p += n;
-                i += n;
-            } else {
-                std::memcpy(p, "\xEF\xBF\xBD", 3);
-                p += 3;
-                ++i;
-            }
-            continue;
-        }
-        *p++ = '\\';
-        switch (c) {
-        case '"': *p++ = '"'; break;
-        case '\\': *p++ = '\\'; break;
-        case '\n': *p++ = 'n'; break;
-        case '\r': *p++ = 'r'; break;
-        case '\t': *p++ = 't'; break;
-        case '\b': *p++ = 'b'; break;
-        case '\f': *p++ = 'f'; break;
-        default:  // other control characters and DEL
-            std::memcpy(p, "u00", 3);
-            p[3] = hex[c >> 4];
-            p[4] = hex[c & 0xF];
-            p += 5;
-        }
-        ++i;
-    }
-    return p;
+    return json_escape::escape_into<json_escape::Del::escaped>(p, s);
 }
 
 // JSON string escaping without the quotes; also used by the human format so a
@@ -365,17 +271,17 @@ void write_all(const std::string& line) {
 }  // namespace
 
 std::optional<Level> parse_level(std::string_view text) {
-    if (iequals(text, "debug")) return Level::debug;
-    if (iequals(text, "info")) return Level::info;
-    if (iequals(text, "warning") || iequals(text, "warn")) return Level::warning;
-    if (iequals(text, "error")) return Level::error;
-    if (iequals(text, "off")) return Level::off;
+    if (ascii::iequals(text, "debug")) return Level::debug;
+    if (ascii::iequals(text, "info")) return Level::info;
+    if (ascii::iequals(text, "warning") || ascii::iequals(text, "warn")) return Level::warning;
+    if (ascii::iequals(text, "error")) return Level::error;
+    if (ascii::iequals(text, "off")) return Level::off;
     return std::nullopt;
 }
 
 std::optional<Format> parse_format(std::string_view text) {
-    if (iequals(text, "json")) return Format::json;
-    if (iequals(text, "human")) return Format::human;
+    if (ascii::iequals(text, "json")) return Format::json;
+    if (ascii::iequals(text, "human")) return Format::human;
     return std::nullopt;
 }
 

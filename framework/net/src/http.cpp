@@ -25,4 +25,14 @@ Response json_response(const Request& req, http::status status, std::string body
     return res;
 }
 
+Request json_request(http::verb method, std::string target) {
+    Request request;
+    request.version(11);
+    request.keep_alive(true);
+    request.method(method);
+    request.target(std::move(target));
+    request.set(http::field::accept, "application/json");
+    return request;
+}
+
 }  // namespace skill::net

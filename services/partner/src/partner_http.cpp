@@ -66,12 +66,7 @@ PartnerError error(PartnerErrc code, std::string_view partner, PartnerMethod met
 }
 
 net::Request make_request(const PartnerDirectory::Entry& entry, const PartnerTransport::Call& call) {
-    net::Request request;
-    request.version(11);
-    request.keep_alive(true);
-    request.method(verb_of(call.method));
-    request.target(entry.url.path + std::string(call.target));
-    request.set(http::field::accept, "application/json");
+    auto request = net::json_request(verb_of(call.method), entry.url.path + std::string(call.target));
     request.set(http::field::user_agent, "skill-sdk-cpp");
     if (call.body != nullptr) {
         request.set(http::field::content_type, "application/json");

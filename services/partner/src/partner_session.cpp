@@ -2,6 +2,7 @@
 // passes is checked here, before any transport (HTTP or fake) sees it: a bad one is the
 // handler's error, never sent, never counted by a circuit breaker.
 #include <skill/partner.hpp>
+#include <skill/ascii.hpp>
 
 #include <boost/json/serialize.hpp>
 
@@ -22,23 +23,13 @@ constexpr std::size_t max_headers = 64;
                        "partner " + std::string(partner) + ": " + what + " (not sent)");
 }
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
-    return true;
-}
-
 bool is_hex(char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 // "." or ".." written plainly or percent-encoded: would climb out of the partner's base path.
 bool is_dot_segment(std::string_view segment) {
-    std::string s;
-    for (char c : segment) s += lower(c);
+    const std::string s = ascii::to_lower(segment);
     return s == "." || s == ".." || s == "%2e" || s == "%2e%2e" || s == ".%2e" || s == "%2e.";
 }
 
@@ -55,7 +46,7 @@ bool is_reserved_header(std::string_view name) {
         "host", "content-length", "transfer-encoding", "connection", "keep-alive",
         "upgrade", "te", "trailer", "proxy-connection", "expect"};
     for (auto r : reserved)
-        if (iequals(name, r)) return true;
+        if (ascii::iequals(name, r)) return true;
     return false;
 }
 

@@ -9,6 +9,7 @@
 #include <boost/json/serializer.hpp>
 #include <algorithm>
 #include <cstring>
+#include <skill/ascii.hpp>
 #include <skill/log.hpp>
 #include <skill/persistence_http.hpp>
 #include <stdexcept>
@@ -144,18 +145,8 @@ constexpr std::string_view fixed_head =
     "Accept: application/json\r\nContent-Type: application/json\r\nAuthorization: Bearer";
 constexpr std::string_view agent_line = "\r\nUser-Agent: skill-sdk-cpp\r\n";
 
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-// ASCII case-insensitive, as Beast compares field names; inline: it runs for
-// every pair of header names of every call.
-bool same_name(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
-    return true;
-}
+// ASCII case-insensitive, as Beast compares field names.
+constexpr bool same_name(std::string_view a, std::string_view b) { return ascii::iequals(a, b); }
 
 // Fields make_request() sets itself, or the client rewrites. By length first:
 // a trace header name rarely has the length of any of them.
@@ -324,32 +315,31 @@ bool HttpPersistenceTransport::serialize_request(const Call& call, std::string& 
 }
 
 net::Request HttpPersistenceTransport::make_request(const Call& call) const {
-    net::Request request;
-    request.version(11);
-    request.keep_alive(true);
+    http::verb method = http::verb::get;
+    std::string target;
+    std::string body;
     switch (call.operation) {
         case Operation::get:
-            request.method(http::verb::get);
-            request.target(url_.path + "/entry/data");
+            target = url_.path + "/entry/data";
             break;
         case Operation::get_all:
-            request.method(http::verb::get);
-            request.target(url_.path + "/entry");
+            target = url_.path + "/entry";
             break;
         case Operation::set: {
-            request.method(http::verb::post);
-            request.target(url_.path + (call.replace ? "/entry" : "/entry?replace=false"));
-            boost::json::object body;
-            body["data"] = call.data != nullptr ? *call.data : boost::json::object();
-            request.body() = boost::json::serialize(body);
+            method = http::verb::post;
+            target = url_.path + (call.replace ? "/entry" : "/entry?replace=false");
+            boost::json::object data;
+            data["data"] = call.data != nullptr ? *call.data : boost::json::object();
+            body = boost::json::serialize(data);
             break;
         }
         case Operation::remove:
-            request.method(http::verb::delete_);
-            request.target(url_.path + "/entry");
+            method = http::verb::delete_;
+            target = url_.path + "/entry";
             break;
     }
-    request.set(http::field::accept, "application/json");
+    auto request = net::json_request(method, std::move(target));
+    request.body() = std::move(body);
     request.set(http::field::content_type, "application/json");
     request.set(http::field::authorization, "Bearer " + call.token);
     request.set(http::field::user_agent, "skill-sdk-cpp");

@@ -24,4 +24,9 @@ bool framing_acceptable(const Request& header, bool chunked) noexcept;
 /// A JSON response with keep-alive and version copied from the request.
 Response json_response(const Request& req, http::status status, std::string body);
 
+/// A keep-alive HTTP/1.1 request to a JSON API whose first field is Accept:
+/// application/json: the start the persistence and partner clients share. Callers
+/// add their own fields after it, in the order their wire format has them.
+Request json_request(http::verb method, std::string target);
+
 }  // namespace skill::net

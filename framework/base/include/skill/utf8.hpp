@@ -1,9 +1,10 @@
 #pragma once
-// Minimal UTF-8 validation shared by the protocol reader and writer (header-only).
+// Minimal UTF-8 validation (RFC 3629), header-only and inline: the one copy used by the
+// protocol reader and writer and by the log's escaping, which run on every request.
 #include <cstddef>
 #include <string_view>
 
-namespace skill::runtime::utf8 {
+namespace skill::utf8 {
 
 /// Length of the well-formed UTF-8 sequence starting at s[i] (1-4), or 0 when the bytes there
 /// are not one (overlong forms, surrogates and code points above U+10FFFF are rejected, as
@@ -49,4 +50,4 @@ inline std::string_view truncate(std::string_view s, std::size_t max_bytes) noex
     return s.substr(0, end);
 }
 
-}  // namespace skill::runtime::utf8
+}  // namespace skill::utf8
