@@ -1,6 +1,8 @@
 // The benchmark's ceiling row: the least a Boost.Beast coroutine server can do per
 // request (read it whole, answer a fixed JSON body, keep the connection), so it is
-// the most any Beast-based skill server can reach on this machine.
+// the most any Beast-based skill server can reach on this machine. On a plain
+// tcp::socket: beast::tcp_stream's timer per operation costs ~20 % (issue #11), and
+// a ceiling must be the fastest correct server, not a comfortable one.
 //
 //   bench-ceiling [--host H] [--port P] [--threads N]
 //
@@ -14,7 +16,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -36,9 +38,8 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 // What hello-skill answers to the TELL row's intent, byte for byte.
 constexpr std::string_view body = R"({"type":"TELL","text":"Sorry, I can only say hello."})";
 
-asio::awaitable<void> session(tcp::socket socket) {
-    socket.set_option(tcp::no_delay(true));
-    beast::tcp_stream stream(std::move(socket));
+asio::awaitable<void> session(tcp::socket stream) {
+    stream.set_option(tcp::no_delay(true));
     beast::flat_buffer buffer;
     for (;;) {
         http::request<http::string_body> req;
@@ -53,7 +54,7 @@ asio::awaitable<void> session(tcp::socket socket) {
         if (wec || !res.keep_alive()) break;
     }
     beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor) {
