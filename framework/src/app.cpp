@@ -67,7 +67,10 @@ PartnerObserver partner_observer(Metrics& metrics) {
 
 /// Whether an outbound call may use https, or a [tls] ca_file is given.
 bool speaks_tls(const Settings& s) {
-    auto https = [](const std::string& url) { return url.rfind("https://", 0) == 0; };
+    auto https = [](const std::string& text) {
+        const auto url = net::Url::parse(text);
+        return url && url->tls;
+    };
     if (!s.tls.ca_file.empty()) return true;
     if (s.persistence.active && https(s.persistence.url)) return true;
     for (const auto& p : s.partners)

@@ -21,8 +21,9 @@ host=api.voiceui.telekom.net
 
 skip() { echo "SKIPPED: $*"; exit 77; }
 [[ $(id -u) == 0 ]] || skip "needs root (port 443, a private mount namespace)"
-command -v unshare >/dev/null && command -v openssl >/dev/null && command -v curl >/dev/null ||
-    skip "needs unshare, openssl and curl"
+for tool in unshare openssl curl ss; do
+    command -v "$tool" >/dev/null || skip "needs $tool"
+done
 [[ -z $(ss -Hltn 'sport = :443' 2>/dev/null) ]] || skip "port 443 is taken on this machine"
 
 if [[ ${SEED_HTTPS_INSIDE:-} != 1 ]]; then
@@ -65,17 +66,23 @@ leaf rogue rogue-ca -days 1
 leaf expired trusted-ca -days -1  # not after: a day ago
 
 secret=seed-https-secret
+wait_ready() {  # WHAT CURL-ARGS... (10 s at most)
+    local what=$1
+    shift
+    for _ in $(seq 100); do
+        curl -fs -o /dev/null "$@" && return
+        sleep 0.1
+    done
+    fail "$what not ready"
+}
 start_stub() {  # CERT
     "$stub" --host 127.0.0.1 --port 443 --db "$work/persistence.db" --jwt-secret "$secret" \
         --base-path /svh/services/persistence/v1 \
         --tls-cert "$work/$1.pem" --tls-key "$work/$1.key" >"$work/stub-$1.log" 2>&1 &
     stub_pid=$!
     pids+=("$stub_pid")
-    for _ in $(seq 100); do
-        curl -fsk -o /dev/null "https://$host/k8s/readiness" && return
-        sleep 0.1
-    done
-    fail "stub with $1 certificate not ready"
+    # -k: only "is it up"; whether the certificate is trusted is the skill's to decide.
+    wait_ready "stub with $1 certificate" -k "https://$host/k8s/readiness"
 }
 stop() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
@@ -103,11 +110,7 @@ start_skill() {
         "$hello" --config "$work/skill.conf" >"$work/skill.log" 2>&1 &
     skill_pid=$!
     pids+=("$skill_pid")
-    for _ in $(seq 100); do
-        curl -fs -o /dev/null "http://127.0.0.1:$port/k8s/readiness" && return
-        sleep 0.1
-    done
-    fail "hello-skill not ready"
+    wait_ready hello-skill "http://127.0.0.1:$port/k8s/readiness"
 }
 
 anna=$("$stub" --dev-token anna hello --jwt-secret "$secret")

@@ -23,6 +23,8 @@
 #include <thread>
 #include <vector>
 
+#include "run_io.hpp"
+
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using namespace std::chrono_literals;
@@ -145,13 +147,7 @@ std::string json_answer(std::string_view body, int status = 200) {
 
 Answer whole(std::string_view body) { return Answer{{json_answer(body)}}; }
 
-template <class T>
-T run(asio::io_context& io, asio::awaitable<T> task) {
-    auto future = asio::co_spawn(io, std::move(task), asio::use_future);
-    io.restart();
-    io.run();
-    return future.get();
-}
+using skill::test::run;
 
 skill::net::RawRequest get_request(std::string_view target_line) {
     return skill::net::RawRequest{http::verb::get, target_line, {}};

@@ -17,6 +17,7 @@
 #include <stub_server.hpp>
 
 #include "temp_dir.hpp"
+#include "run_io.hpp"
 #include "test_pki.hpp"
 
 namespace asio = boost::asio;
@@ -29,13 +30,7 @@ using skill::test::TestPki;
 
 namespace {
 
-template <class T>
-T run(asio::io_context& io, asio::awaitable<T> task) {
-    auto future = asio::co_spawn(io, std::move(task), asio::use_future);
-    io.restart();
-    io.run();
-    return future.get();
-}
+using skill::test::run;
 
 /// An https server on 127.0.0.1 answering {"ok":true} to everything.
 struct TlsServer {

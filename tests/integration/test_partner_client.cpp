@@ -21,6 +21,7 @@
 #include "loopback_settings.hpp"
 #include "temp_dir.hpp"
 #include "test_http.hpp"
+#include "run_io.hpp"
 #include "test_pki.hpp"
 
 using namespace skill;
@@ -203,13 +204,7 @@ struct TlsPartner {
     }
 };
 
-template <class F>
-std::chrono::milliseconds timed(F&& f) {
-    auto started = std::chrono::steady_clock::now();
-    f();
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                 started);
-}
+using skill::test::timed;
 
 }  // namespace
 

@@ -25,6 +25,8 @@
 #include <stub_server.hpp>
 #include <thread>
 
+#include "run_io.hpp"
+
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using namespace std::chrono_literals;
@@ -96,10 +98,7 @@ struct Client {
 
     template <class T>
     T run(skill::Task<T> task) {
-        auto future = asio::co_spawn(io, std::move(task), asio::use_future);
-        io.restart();
-        io.run();
-        return future.get();
+        return skill::test::run(io, std::move(task));
     }
 };
 

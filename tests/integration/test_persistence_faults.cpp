@@ -15,6 +15,7 @@
 #include "app.hpp"
 #include "exposition_parser.hpp"
 #include "fault_server.hpp"
+#include "run_io.hpp"
 #include "loopback_settings.hpp"
 #include "stderr_capture.hpp"
 #include "test_http.hpp"
@@ -109,13 +110,7 @@ struct Stub {
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
 };
 
-template <class F>
-std::chrono::milliseconds timed(F&& f) {
-    auto started = std::chrono::steady_clock::now();
-    f();
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                 started);
-}
+using skill::test::timed;
 
 }  // namespace
 

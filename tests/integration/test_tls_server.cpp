@@ -87,18 +87,7 @@ class TlsClient {
     RawResponse read() {
         http::response_parser<http::string_body> parser;
         http::read(stream_, buffer_, parser);
-        auto& msg = parser.get();
-        RawResponse out;
-        out.status = static_cast<int>(msg.result_int());
-        out.body = msg.body();
-        out.keep_alive = msg.keep_alive();
-        for (auto& field : msg) {
-            std::string name(field.name_string());
-            for (auto& ch : name)
-                ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-            out.headers[name] = std::string(field.value());
-        }
-        return out;
+        return skill::test::to_raw_response(parser.get());
     }
     RawResponse request(std::string_view method, std::string_view target,
                         std::string_view extra_headers = {}) {

@@ -29,11 +29,7 @@ RawClient::RawClient(std::uint16_t port, std::chrono::milliseconds timeout) : so
 
 void RawClient::send(std::string_view bytes) { asio::write(socket_, asio::buffer(bytes)); }
 
-RawResponse RawClient::read() {
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(64 * 1024 * 1024);
-    http::read(socket_, buffer_, parser);
-    auto& msg = parser.get();
+RawResponse to_raw_response(const http::response<http::string_body>& msg) {
     RawResponse out;
     out.status = static_cast<int>(msg.result_int());
     out.body = msg.body();
@@ -44,6 +40,13 @@ RawResponse RawClient::read() {
         out.headers[name] = std::string(field.value());
     }
     return out;
+}
+
+RawResponse RawClient::read() {
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64 * 1024 * 1024);
+    http::read(socket_, buffer_, parser);
+    return to_raw_response(parser.get());
 }
 
 RawResponse RawClient::request(std::string_view method, std::string_view target, std::string_view body,

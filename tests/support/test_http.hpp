@@ -5,6 +5,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -25,6 +27,9 @@ struct RawResponse {
         return it == headers.end() ? std::string{} : it->second;
     }
 };
+
+/// A parsed answer as tests read it (header names lower-cased).
+RawResponse to_raw_response(const boost::beast::http::response<boost::beast::http::string_body>& msg);
 
 class RawClient {
 public:

@@ -1,6 +1,7 @@
 // Partner client, without a network: [partner.NAME] settings and their errors, the checks
 // every path and header passes before it may reach the wire, and percent_encode.
 #include "ini_settings.hpp"
+#include "run_io.hpp"
 #include "settings.hpp"
 
 #include <skill/context.hpp>
@@ -143,12 +144,7 @@ TEST_CASE("a refused path or header never reaches the transport; the message hol
     PartnerSession session(&transport, {});
     Context ctx(Invocation{}, nullptr, {}, &session);
     boost::asio::io_context io;
-    auto run = [&](Task<PartnerResponse> task) {
-        auto future = boost::asio::co_spawn(io, std::move(task), boost::asio::use_future);
-        io.restart();
-        io.run();
-        return future.get();
-    };
+    auto run = [&](Task<PartnerResponse> task) { return skill::test::run(io, std::move(task)); };
     CHECK(run(ctx.partner("weather").get("/ok")).status == 200);
     CHECK(transport.calls == 1);
     try {

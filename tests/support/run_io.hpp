@@ -1,0 +1,31 @@
+#pragma once
+// Small helpers for tests that drive an io_context from the test thread.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <chrono>
+#include <utility>
+
+namespace skill::test {
+
+/// Runs `task` on `io` (restarted, run until idle) and returns its result or rethrows.
+template <class T>
+T run(boost::asio::io_context& io, boost::asio::awaitable<T> task) {
+    auto future = boost::asio::co_spawn(io, std::move(task), boost::asio::use_future);
+    io.restart();
+    io.run();
+    return future.get();
+}
+
+/// How long `f()` took.
+template <class F>
+std::chrono::milliseconds timed(F&& f) {
+    const auto started = std::chrono::steady_clock::now();
+    std::forward<F>(f)();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 started);
+}
+
+}  // namespace skill::test
