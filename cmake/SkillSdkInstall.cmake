@@ -17,12 +17,13 @@ set_target_properties(skill_warnings PROPERTIES EXPORT_NAME warnings)
 set_target_properties(skill_base PROPERTIES EXPORT_NAME base)
 set_target_properties(skill_asio PROPERTIES EXPORT_NAME asio)
 set_target_properties(skill_net PROPERTIES EXPORT_NAME net)
+set_target_properties(skill_sdk PROPERTIES EXPORT_NAME sdk)
 set_target_properties(skill_persistence PROPERTIES EXPORT_NAME persistence)
 set_target_properties(skill_partner PROPERTIES EXPORT_NAME partner)
 set_target_properties(skill_framework PROPERTIES EXPORT_NAME framework)
 set_target_properties(skill_main PROPERTIES EXPORT_NAME main)
 
-install(TARGETS skill_warnings skill_base skill_asio skill_net skill_persistence skill_partner skill_framework
+install(TARGETS skill_warnings skill_base skill_asio skill_net skill_sdk skill_persistence skill_partner skill_framework
                 skill_main skill_testing skill_testing_main
   EXPORT SkillSdkTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -30,12 +31,13 @@ install(TARGETS skill_warnings skill_base skill_asio skill_net skill_persistence
   OBJECTS DESTINATION ${CMAKE_INSTALL_LIBDIR}/skill-sdk/objects
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
+# The public API only: what a handler, a main() and a test include. Internal headers (net,
+# the service clients, base/internal, runtime/src) stay in the source tree; the libraries
+# that use them are compiled already.
 install(DIRECTORY
-    ${PROJECT_SOURCE_DIR}/framework/include/
     ${PROJECT_SOURCE_DIR}/framework/base/include/
-    ${PROJECT_SOURCE_DIR}/framework/net/include/
-    ${PROJECT_SOURCE_DIR}/services/persistence/include/
-    ${PROJECT_SOURCE_DIR}/services/partner/include/
+    ${PROJECT_SOURCE_DIR}/framework/sdk/include/
+    ${PROJECT_SOURCE_DIR}/framework/runtime/include/
     ${PROJECT_SOURCE_DIR}/testing/include/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.hpp")

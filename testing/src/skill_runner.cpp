@@ -1,33 +1,21 @@
-// The runner reuses the runtime's Dispatcher (framework/src, compiled into this library), so
-// tests go through the same parse -> registry -> Context -> handler -> error mapping path as
-// production; only the HTTP server is left out.
+// The runner is an Engine (the same one a skill's main() builds) invoked in process: tests
+// go through the same parse -> registry -> Context -> handler -> error mapping path as
+// production; only the HTTP server is left out. Public headers only.
 #include <skill/testing/skill_runner.hpp>
 
-#include <skill/net/http_client.hpp>
-#include <skill/partner_http.hpp>
-#include <skill/persistence_http.hpp>
+#include <skill/engine.hpp>
 
-#include "dispatch.hpp"
-#include "settings.hpp"
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <boost/json/parse.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
 
 namespace skill::testing {
 
 namespace {
 
-runtime::Settings settings_for(const RunnerOptions& options) {
-    runtime::Settings s;
-    s.skill.name = s.skill.id = options.skill_id;
-    s.skill.api_base = "/v1/" + options.skill_id;
-    s.skill.timeout = options.timeout;
-    s.skill.debug = options.debug;
-    if (!options.unavailable_text.empty()) s.skill.unavailable_text = options.unavailable_text;
-    return s;
-}
+std::string millis(std::chrono::milliseconds d) { return std::to_string(d.count()) + "ms"; }
 
 }  // namespace
 
@@ -35,72 +23,53 @@ struct SkillRunner::Impl {
     enum class Mode { fake, external, url, none };
 
     Impl(const IntentRegistry& r, const RunnerOptions& options)
-        : registry(r), settings(settings_for(options)), dispatcher(registry, settings),
-          fake(options.skill_id) {}
+        : registry(r), fake(options.skill_id) {
+        config.set("skill", "id", options.skill_id);
+        config.set("skill", "name", options.skill_id);
+        config.set("skill", "timeout", millis(options.timeout));
+        config.set("skill", "debug", options.debug ? "true" : "false");
+        if (!options.unavailable_text.empty()) config.set("skill", "unavailable_text", options.unavailable_text);
+        config.set("http", "threads", "1");
+        config.set("service-persistence", "active", "false");
+    }
 
-    Reply run(std::string_view body);
+    /// The engine for the current configuration, built again after a use_* call changed it
+    /// (breakers and pooled connections are kept across runs, as in production).
+    Engine& engine() {
+        if (!built) {
+            built.emplace(config, registry);
+            apply();
+        }
+        return *built;
+    }
+    void reconfigure() { built.reset(); }
+    void apply() {
+        if (!built) return;
+        built->use_persistence(mode == Mode::fake ? static_cast<PersistenceTransport*>(&fake)
+                               : mode == Mode::external ? external
+                                                        : nullptr);
+        if (mode == Mode::none) built->disable_persistence();
+        built->use_partners(external_partners);
+    }
+
+    Reply run(std::string_view body) {
+        auto answer = engine().invoke(body);
+        Reply reply;
+        reply.status = answer.status;
+        reply.body = boost::json::parse(answer.body);
+        reply.persistence_failed = answer.persistence_failed;
+        reply.partner_failed = answer.partner_failed;
+        return reply;
+    }
 
     const IntentRegistry& registry;
-    runtime::Settings settings;
-    runtime::Dispatcher dispatcher;  // refers to the two members above
+    Config config;
+    std::optional<Engine> built;
     FakePersistence fake;
     Mode mode = Mode::fake;
     PersistenceTransport* external = nullptr;
-    std::string url;
-    std::chrono::milliseconds url_timeout{5000};
-    // Shared across runs like the production breaker; generous so one test's failures
-    // do not make later calls fail fast.
-    CircuitBreaker breaker{1000, std::chrono::seconds(1)};
-    // Partners: declared by use_partner (breakers kept across runs, like production's).
-    std::vector<PartnerOptions> partner_options;
-    std::unique_ptr<PartnerDirectory> partners;
     PartnerTransport* external_partners = nullptr;
 };
-
-Reply SkillRunner::Impl::run(std::string_view body) {
-    boost::asio::io_context io;
-    std::unique_ptr<net::HttpClient> client;
-    std::unique_ptr<HttpPersistenceTransport> http;
-    PersistenceTransport* transport = nullptr;
-    switch (mode) {
-    case Mode::fake: transport = &fake; break;
-    case Mode::external: transport = external; break;
-    case Mode::none: break;
-    case Mode::url:
-        client = std::make_unique<net::HttpClient>(io.get_executor());
-        PersistenceOptions options;
-        options.url = normalize_persistence_url(url);
-        options.timeout = url_timeout;
-        http = std::make_unique<HttpPersistenceTransport>(options, *client, breaker);
-        transport = http.get();
-        break;
-    }
-    std::unique_ptr<net::HttpClient> partner_client;
-    std::unique_ptr<HttpPartnerTransport> partner_http;
-    PartnerTransport* partner_transport = external_partners;
-    if (!partner_transport && partners) {
-        partner_client = std::make_unique<net::HttpClient>(io.get_executor());
-        partner_http = std::make_unique<HttpPartnerTransport>(*partners, *partner_client);
-        partner_transport = partner_http.get();
-    }
-    // Fields the runtime adds later (log options, span ids) stay value-initialised: what a
-    // test wants, so the warning about them is silenced here only.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-    runtime::InvocationInput input{body, transport, {}, "test-trace"};
-#pragma GCC diagnostic pop
-    input.partners = partner_transport;
-    auto future = boost::asio::co_spawn(io, dispatcher.invoke(std::move(input)), boost::asio::use_future);
-    io.run();
-    auto outcome = future.get();
-
-    Reply reply;
-    reply.status = outcome.status;
-    reply.body = boost::json::parse(outcome.body);
-    reply.persistence_failed = outcome.persistence_failed;
-    reply.partner_failed = outcome.partner_failed;
-    return reply;
-}
 
 SkillRunner::SkillRunner(RunnerOptions options) : SkillRunner(IntentRegistry::global(), std::move(options)) {}
 
@@ -118,25 +87,39 @@ FakePersistence& SkillRunner::persistence() noexcept { return impl_->fake; }
 void SkillRunner::use_persistence(PersistenceTransport& transport) {
     impl_->mode = Impl::Mode::external;
     impl_->external = &transport;
+    impl_->apply();
 }
 
 void SkillRunner::use_persistence_url(std::string url, std::chrono::milliseconds timeout) {
     impl_->mode = Impl::Mode::url;
-    impl_->url = std::move(url);
-    impl_->url_timeout = timeout;
+    impl_->config.set("service-persistence", "active", "true");
+    impl_->config.set("service-persistence", "url", std::move(url));
+    impl_->config.set("service-persistence", "timeout", millis(timeout));
+    // Generous, so one test's failures do not make later calls fail fast.
+    impl_->config.set("circuit_breakers", "threshold", "1000");
+    impl_->config.set("circuit_breakers", "timeout", "1s");
+    impl_->reconfigure();
 }
 
-void SkillRunner::disable_persistence() { impl_->mode = Impl::Mode::none; }
+void SkillRunner::disable_persistence() {
+    impl_->mode = Impl::Mode::none;
+    impl_->apply();
+}
 
 void SkillRunner::use_partner(std::string name, std::string url, std::chrono::milliseconds timeout) {
-    auto& options = impl_->partner_options;
-    std::erase_if(options, [&](const PartnerOptions& p) { return p.name == name; });
+    const std::string section = "partner." + name;
+    impl_->config.set(section, "url", std::move(url));
+    impl_->config.set(section, "timeout", millis(timeout));
     // Generous breaker, as for persistence: one test's failures do not fail later calls fast.
-    options.push_back({std::move(name), std::move(url), timeout, 1000, std::chrono::seconds(1)});
-    impl_->partners = std::make_unique<PartnerDirectory>(options);
+    impl_->config.set(section, "breaker_threshold", "1000");
+    impl_->config.set(section, "breaker_timeout", "1s");
+    impl_->reconfigure();
 }
 
-void SkillRunner::use_partners(PartnerTransport& transport) { impl_->external_partners = &transport; }
+void SkillRunner::use_partners(PartnerTransport& transport) {
+    impl_->external_partners = &transport;
+    impl_->apply();
+}
 
 Reply run_handler(IntentHandler handler, const Invocation& invocation,
                   PersistenceTransport* persistence, RunnerOptions options) {

@@ -1,11 +1,11 @@
 // libFuzzer target: the skill server's request path. Raw bytes are read as
 // HTTP/1.1 requests the way HttpServer reads them (its header and body limits,
-// pipelining), then each goes through Router::route on a one-thread io_context
+// pipelining), then each goes through the Engine's router on a one-thread io_context
 // with one trivial handler and persistence inactive.
 // Invariants: route never throws; every answer has a status the protocol knows,
 // is JSON (but /prometheus), is never a 500 (the handler cannot fail), and an invocation answer
 // has `type` and `text`.
-#include "app.hpp"
+#include "engine_impl.hpp"
 #include "fuzz_http.hpp"
 
 #include <skill/log.hpp>
@@ -52,15 +52,9 @@ runtime::Settings settings(bool basic_auth) {
 }
 
 struct Server {
-    explicit Server(bool basic_auth)
-        : settings_(settings(basic_auth)),
-          dispatcher_(registry(), settings_),
-          metrics_(1),
-          router_(settings_, dispatcher_, {}, [] { return true; }, metrics_) {}
-    runtime::Settings settings_;
-    runtime::Dispatcher dispatcher_;
-    runtime::Metrics metrics_;
-    runtime::Router router_;
+    explicit Server(bool basic_auth) : engine(runtime::make_engine(settings(basic_auth), registry())) {}
+    const runtime::Settings& settings() const { return engine.impl().settings; }
+    mutable Engine engine;
 };
 
 bool known_status(http::status s) {
@@ -94,8 +88,9 @@ void check(const net::Request& req, const net::Response& res, const std::string&
 }
 
 void route(const Server& server, boost::asio::io_context& io, net::Request& req) {
-    net::Response res = fuzz::run_to_completion(io, [&] { return server.router_.route(req); });
-    check(req, res, server.settings_.skill.api_base);
+    net::Response res = fuzz::run_to_completion(
+        io, [&] { return server.engine.impl().router.route(req, runtime::ThreadServices{}); });
+    check(req, res, server.settings().skill.api_base);
 }
 
 }  // namespace
@@ -109,8 +104,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static boost::asio::io_context io{1};
     static const Server open{false};
     static const Server guarded{true};
-    // The limits HttpServer applies for these settings (app.cpp: server_options).
-    static const auto limits = runtime::server_options(open.settings_).limits;
+    // The limits HttpServer applies for these settings (engine.cpp: server_options).
+    static const auto limits = runtime::server_options(open.settings()).limits;
     std::string_view bytes(reinterpret_cast<const char*>(data), size);
     // A pipelined connection: up to four requests, as long as they parse.
     for (int i = 0; i < 4 && !bytes.empty(); ++i) {

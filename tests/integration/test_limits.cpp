@@ -6,7 +6,7 @@
 #include <skill/skill.hpp>
 #include <thread>
 
-#include "app.hpp"
+#include "engine_impl.hpp"
 #include "loopback_settings.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
@@ -50,10 +50,10 @@ const IntentRegistry& registry() {
 runtime::Settings settings() { return test::loopback_settings(); }
 
 struct Server {
-    runtime::App app;
+    Engine app;
     std::uint16_t port;
     explicit Server(runtime::Settings s)
-        : app((log::configure(log::Level::off, log::Format::json), std::move(s)), registry()),
+        : app((log::configure(log::Level::off, log::Format::json), runtime::make_engine(std::move(s), registry()))),
           port(app.start()) {}
 };
 

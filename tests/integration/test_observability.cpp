@@ -6,7 +6,7 @@
 #include <set>
 #include <skill/skill.hpp>
 
-#include "app.hpp"
+#include "engine_impl.hpp"
 #include "exposition_parser.hpp"
 #include "fault_server.hpp"
 #include "loopback_settings.hpp"
@@ -50,10 +50,10 @@ runtime::Settings settings(const std::string& persistence_url) {
 /// The skill in process, its persistence service a FaultServer answering `{"name":"Anna"}`.
 struct Rig {
     test::FaultServer persistence;
-    runtime::App app;
+    Engine app;
     std::uint16_t port;
     explicit Rig(log::Level level = log::Level::off)
-        : app((log::configure(level, log::Format::json), settings(persistence.url())), registry()),
+        : app((log::configure(level, log::Format::json), runtime::make_engine(settings(persistence.url()), registry()))),
           port(app.start()) {
         persistence.set_answer(200, R"({"name":"Anna"})");
     }
@@ -237,7 +237,7 @@ TEST_CASE("a query string is never logged: request lines show the path only") {
         s.skill.auth = runtime::Settings::Skill::Auth::basic;
         s.skill.api_key = "the-key";
         log::configure(log::Level::info, log::Format::json);
-        runtime::App app(std::move(s), registry());
+        Engine app = runtime::make_engine(std::move(s), registry());
         const auto port = app.start();
         CHECK(test::http_request(port, "POST", target, body, b3).status == 401);  // "access denied"
         app.drain();

@@ -1,4 +1,4 @@
-// Partner calls end to end: a skill (the real App and HTTP server) whose handlers call
+// Partner calls end to end: a skill (the real Engine and HTTP server) whose handlers call
 // fake partners on ephemeral loopback ports, over http and https. Round trips with trace
 // headers passed on, the invocation's deadline bounding a hung partner, the breaker
 // opening on 503s only, refused paths and headers never sent, metrics by partner.
@@ -16,7 +16,7 @@
 #include <skill/skill.hpp>
 #include <thread>
 
-#include "app.hpp"
+#include "engine_impl.hpp"
 #include "fault_server.hpp"
 #include "loopback_settings.hpp"
 #include "temp_dir.hpp"
@@ -115,10 +115,10 @@ runtime::Settings settings(std::vector<runtime::Settings::Partner> partners) {
 }
 
 struct Skill {
-    runtime::App app;
+    Engine app;
     std::uint16_t port;
     explicit Skill(runtime::Settings s)
-        : app((log::configure(log::Level::off, log::Format::json), std::move(s)), registry()),
+        : app((log::configure(log::Level::off, log::Format::json), runtime::make_engine(std::move(s), registry()))),
           port(app.start()) {}
 
     test::RawResponse invoke(const std::string& intent, const std::string& city = "Berlin") {
@@ -134,7 +134,7 @@ struct Skill {
         REQUIRE(r.status == 200);
         return std::string(json::parse(r.body).at("text").as_string());
     }
-    std::string metrics() const { return app.metrics().render(); }
+    std::string metrics() const { return app.metrics(); }
 };
 
 bool has(const std::string& text, const std::string& part) {

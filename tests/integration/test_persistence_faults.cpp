@@ -12,7 +12,7 @@
 #include <stub_server.hpp>
 #include <thread>
 
-#include "app.hpp"
+#include "engine_impl.hpp"
 #include "exposition_parser.hpp"
 #include "fault_server.hpp"
 #include "run_io.hpp"
@@ -59,10 +59,10 @@ runtime::Settings settings(const std::string& url) {
 }
 
 struct Skill {
-    runtime::App app;
+    Engine app;
     std::uint16_t port;
     explicit Skill(runtime::Settings s, log::Level level = log::Level::off)
-        : app((log::configure(level, log::Format::json), std::move(s)), registry()),
+        : app((log::configure(level, log::Format::json), runtime::make_engine(std::move(s), registry()))),
           port(app.start()) {}
     ~Skill() { log::configure(log::Level::off, log::Format::json); }
 

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <skill/skill.hpp>
 
-#include "app.hpp"
+#include "engine_impl.hpp"
 #include "loopback_settings.hpp"
 #include "test_http.hpp"
 
@@ -76,10 +76,10 @@ runtime::Settings settings() {
 }
 
 struct Server {
-    runtime::App app;
+    Engine app;
     std::uint16_t port;
     explicit Server(runtime::Settings s = settings(), bool fallback = false)
-        : app((log::configure(log::Level::off, log::Format::json), std::move(s)), registry(fallback)),
+        : app((log::configure(log::Level::off, log::Format::json), runtime::make_engine(std::move(s), registry(fallback)))),
           port(app.start()) {}
     test::RawResponse invoke(const std::string& body, std::string_view headers = {}) {
         return test::http_request(port, "POST", "/v1/test", body, headers);
@@ -249,7 +249,7 @@ TEST_CASE("drain: readiness turns 503, in-flight invocations finish") {
         flying.push_back(std::async(std::launch::async, [&s] {
             return s.invoke(invocation("SLOW", R"({"ms":["300"]})"));
         }));
-    while (s.app.server().open_connections() < 6) std::this_thread::sleep_for(5ms);
+    while (s.app.impl().server.open_connections() < 6) std::this_thread::sleep_for(5ms);
     std::this_thread::sleep_for(50ms);
     test::RawClient probe(s.port);  // connected before the drain
     s.app.drain();

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <skill/skill.hpp>
 
-#include "app.hpp"
+#include "engine_impl.hpp"
 #include "loopback_settings.hpp"
 #include "invocation_examples.hpp"
 #include "test_http.hpp"
@@ -98,10 +98,10 @@ runtime::Settings settings() {
 }
 
 struct Server {
-    runtime::App app;
+    Engine app;
     std::uint16_t port;
     Server()
-        : app((log::configure(log::Level::off, log::Format::json), settings()), registry()),
+        : app((log::configure(log::Level::off, log::Format::json), runtime::make_engine(settings(), registry()))),
           port(app.start()) {}
     test::RawResponse invoke(std::string_view body) {
         return test::http_request(port, "POST", "/v1/test", body);

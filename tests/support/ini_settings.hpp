@@ -1,7 +1,7 @@
 #pragma once
 // Settings from INI text in a fake environment, for the config and settings tests: one
 // copy, so no test depends on (or touches) the process's environment.
-#include "settings.hpp"  // framework/src: each test target has it on its include path
+#include "settings.hpp"  // framework/runtime/src: each test target has it on its include path
 
 #include <skill/config.hpp>
 

@@ -1,8 +1,8 @@
 #pragma once
-// The runtime::Settings an in-process App under test starts from, kept in one place so a
-// new setting needs one edit: loopback, an ephemeral port (App::start() returns it), two
+// The runtime::Settings an in-process Engine under test starts from, kept in one place so a
+// new setting needs one edit: loopback, an ephemeral port (Engine::start() returns it), two
 // threads, no persistence service. Tests override what they exercise.
-#include "settings.hpp"  // framework/src: each test target has it on its include path
+#include "settings.hpp"  // framework/runtime/src: each test target has it on its include path
 
 namespace skill::test {
 

@@ -45,7 +45,6 @@ using TlsStream = ssl::stream<beast::tcp_stream>;
 
 namespace {
 
-thread_local unsigned t_thread_index = 0;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 /// A parse error the client deserves a 400 for (not a close or a cut-off).
@@ -168,6 +167,7 @@ std::chrono::milliseconds sweep_period(const ServerLimits& l) {
 struct Worker {
     explicit Worker(unsigned i) : index(i) {}
     unsigned index;
+    RequestHandler handler;  // this thread's: it may hold per-thread services
     asio::io_context context{1};
     // Keeps run() going while the worker has no connection yet; released on drain.
     asio::executor_work_guard<asio::io_context::executor_type> guard{context.get_executor()};
@@ -179,16 +179,17 @@ struct Worker {
 };
 
 struct HttpServer::Impl {
-    Impl(ServerOptions o, RequestHandler h) : options(std::move(o)), handler(std::move(h)) {
+    Impl(ServerOptions o, RequestHandler h) : options(std::move(o)) {
         if (options.threads == 0) options.threads = 1;
         if (!options.error_body) options.error_body = default_error_body;
         if (options.tls) tls_context.emplace(make_tls_context(*options.tls));
-        for (unsigned i = 0; i < options.threads; ++i)
+        for (unsigned i = 0; i < options.threads; ++i) {
             workers.push_back(std::make_unique<Worker>(i));
+            workers.back()->handler = h;
+        }
     }
 
     ServerOptions options;
-    RequestHandler handler;
     std::vector<std::unique_ptr<Worker>> workers;
     std::optional<ssl::context> tls_context;  // set: every connection is TLS
     std::optional<tcp::acceptor> acceptor;  // lives on worker 0
@@ -363,7 +364,7 @@ void HttpServer::Impl::sweep(Worker& w) {
 
 /// Reads, handles and answers one request. Returns whether to keep the connection.
 template <class Stream>
-Awaitable<bool> HttpServer::Impl::serve_one(Worker&, Connection& c, Stream& stream,
+Awaitable<bool> HttpServer::Impl::serve_one(Worker& w, Connection& c, Stream& stream,
                                             beast::flat_buffer& buffer, std::string& head,
                                             unsigned& served) {
     const auto& limits = options.limits;
@@ -431,7 +432,7 @@ Awaitable<bool> HttpServer::Impl::serve_one(Worker&, Connection& c, Stream& stre
     bool keep_alive = req.keep_alive();
     Response res;
     try {
-        res = co_await handler(req);
+        res = co_await w.handler(req);
     } catch (const std::exception& e) {
         log::error(options.name, "request handler failed", {{"error", e.what()}});
         res = json_response(req, http::status::internal_server_error,
@@ -501,6 +502,8 @@ void HttpServer::Impl::drain_worker(Worker& w) {
 HttpServer::HttpServer(ServerOptions options, RequestHandler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
 
+HttpServer::HttpServer(ServerOptions options) : HttpServer(std::move(options), RequestHandler{}) {}
+
 HttpServer::~HttpServer() {
     if (impl_->started && !impl_->joined) {
         drain();
@@ -508,8 +511,15 @@ HttpServer::~HttpServer() {
     }
 }
 
+std::uint16_t HttpServer::start(const HandlerFactory& handler_of_thread) {
+    for (auto& w : impl_->workers) w->handler = handler_of_thread(w->index);
+    return start();
+}
+
 std::uint16_t HttpServer::start() {
     auto& im = *impl_;
+    for (auto& w : im.workers)
+        if (!w->handler) throw std::logic_error(im.options.name + ": no request handler");
     auto& limits = im.options.limits;
     const auto budget = fd_budget(limits.max_connections, limits.reserved_fds);
     log::info(im.options.name, "connection limit",
@@ -532,7 +542,6 @@ std::uint16_t HttpServer::start() {
     asio::co_spawn(im.workers[0]->context, im.accept_loop(), asio::detached);
     for (auto& w : im.workers) {
         w->thread = std::thread([worker = w.get()] {
-            t_thread_index = worker->index;
             // Request lines are written once per batch of ready work, not one
             // write(2) each: the flush is posted behind the work already queued.
             log::batch_thread_lines(&post_log_flush, &worker->context);
@@ -581,6 +590,5 @@ std::size_t HttpServer::max_connections() const noexcept {
     return impl_->options.limits.max_connections;
 }
 asio::io_context& HttpServer::context(unsigned i) { return impl_->workers.at(i)->context; }
-unsigned HttpServer::current_thread() noexcept { return t_thread_index; }
 
 }  // namespace skill::net

@@ -22,6 +22,9 @@ namespace skill::net {
 
 /// Called once per request on the connection's I/O thread.
 using RequestHandler = std::function<Awaitable<Response>(Request&)>;
+/// The handler of I/O thread i: what it captures (a client, a metrics shard) is that
+/// thread's alone, so nothing on the request path looks up its thread or locks.
+using HandlerFactory = std::function<RequestHandler(unsigned thread)>;
 
 /// Body of the answers the server writes itself (400, 413, 431, 503, 500).
 /// Default: {"error":"<reason>","detail":"<detail>"}.
@@ -65,12 +68,17 @@ class HttpServer {
 public:
     /// Throws std::runtime_error when the TLS files cannot be loaded.
     HttpServer(ServerOptions options, RequestHandler handler);
+    /// Handlers come with start(HandlerFactory): per-thread services can be built on
+    /// context(i) first.
+    explicit HttpServer(ServerOptions options);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
     /// Bind, listen and start the I/O threads. Returns the bound port. Throws on bind failure.
     std::uint16_t start();
+    /// start() with the handler of each I/O thread.
+    std::uint16_t start(const HandlerFactory& handler_of_thread);
     /// Graceful shutdown (any thread, idempotent): stop accepting, close idle
     /// connections, let in-flight requests finish (each answer carries
     /// `Connection: close`), then the I/O threads end.
@@ -90,8 +98,6 @@ public:
     std::size_t max_connections() const noexcept;
     /// The io_context of I/O thread i (to create per-thread resources before start()).
     boost::asio::io_context& context(unsigned i);
-    /// Index of the I/O thread calling this, or 0 outside the server's threads.
-    static unsigned current_thread() noexcept;
 
     struct Impl;
 

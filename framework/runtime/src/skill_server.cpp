@@ -69,13 +69,10 @@ std::string http_error_body(http::status status, std::string_view detail) {
     return write_error(code, std::string(http::obsolete_reason(status)), detail);
 }
 
-Router::Router(const Settings& settings, const Dispatcher& dispatcher,
-               std::vector<PersistenceTransport*> transports, std::function<bool()> ready,
-               Metrics& metrics, std::vector<PartnerTransport*> partners)
+Router::Router(const Settings& settings, const Dispatcher& dispatcher, std::function<bool()> ready,
+               Metrics& metrics)
     : settings_(settings),
       dispatcher_(dispatcher),
-      transports_(std::move(transports)),
-      partners_(std::move(partners)),
       ready_(std::move(ready)),
       metrics_(metrics),
       info_path_(settings.skill.api_base + "/info") {
@@ -96,33 +93,31 @@ bool Router::authorised(const net::Request& req) const {
     return credentials && constant_time_equal(*credentials, expected_credentials_);
 }
 
-net::Awaitable<net::Response> Router::route(net::Request& req) const {
+net::Awaitable<net::Response> Router::route(net::Request& req, ThreadServices services) const {
     const auto started = std::chrono::steady_clock::now();
-    metrics_.request_started(net::HttpServer::current_thread());
-    std::string intent;  // set by invoke
+    metrics_.request_started(services.shard);
     std::string_view path = req.target();
     path = path.substr(0, path.find('?'));
-    net::Response res;
+    Invoked out;
     try {
         // A coroutine frame per layer costs an allocation: only the invocation awaits.
         if (path == settings_.skill.api_base && req.method() == http::verb::post)
-            res = co_await invoke(req, intent);
+            out = co_await invoke(req, services);
         else
-            res = endpoint(req, path);
+            out.response = endpoint(req, path);
     } catch (...) {
-        record(req, path, 500, dispatcher_.intent_label(intent), started);  // the server answers 500
+        record(services.shard, req, path, 500, "", started);  // the server answers 500
         throw;
     }
-    record(req, path, static_cast<int>(res.result_int()), dispatcher_.intent_label(intent),
-           started);
-    co_return res;
+    record(services.shard, req, path, static_cast<int>(out.response.result_int()),
+           dispatcher_.intent_label(out.intent), started);
+    co_return std::move(out.response);
 }
 
-void Router::record(const net::Request& req, std::string_view path, int status,
+void Router::record(unsigned shard, const net::Request& req, std::string_view path, int status,
                     std::string_view intent, std::chrono::steady_clock::time_point started) const {
     RequestLabels labels{method_label(req.method()), uri_label(path), status, intent};
-    metrics_.request_finished(net::HttpServer::current_thread(), labels,
-                              std::chrono::steady_clock::now() - started);
+    metrics_.request_finished(shard, labels, std::chrono::steady_clock::now() - started);
 }
 
 std::string_view Router::uri_label(std::string_view path) const {
@@ -168,7 +163,7 @@ net::Response Router::endpoint(const net::Request& req, std::string_view path) c
                      http_error_body(http::status::not_found, "no endpoint " + std::string(path)));
 }
 
-net::Awaitable<net::Response> Router::invoke(net::Request& req, std::string& intent) const {
+net::Awaitable<Router::Invoked> Router::invoke(net::Request& req, const ThreadServices& services) const {
     const auto started = std::chrono::steady_clock::now();
     const Trace trace = trace_of(req);
     const RequestLog request_log = request_log_of(req);
@@ -181,18 +176,16 @@ net::Awaitable<net::Response> Router::invoke(net::Request& req, std::string& int
     if (!authorised(req)) {
         log::warning("http", "access denied",
                      {{"path", loggable_path(req.target())}, {"traceId", trace.trace_id()}, {"spanId", trace.span_id()}});
-        co_return answer(req, http::status::unauthorized, R"({"text":"Access denied"})");
+        co_return Invoked{answer(req, http::status::unauthorized, R"({"text":"Access denied"})"), {}};
     }
-    auto thread = net::HttpServer::current_thread();
-    PersistenceTransport* transport = thread < transports_.size() ? transports_[thread] : nullptr;
     // A named input: GCC 12 destroys some temporaries of a co_await full-expression twice.
     auto trace_headers = [&trace] { return trace.headers(); };
-    InvocationInput input{req.body(),           transport,        trace_headers,
-                          std::string(trace.trace_id()), trace.span_id(), request_log};
-    if (thread < partners_.size()) input.partners = partners_[thread];
+    InvocationInput input{req.body(),     services.persistence, trace_headers,
+                          std::string(trace.trace_id()), trace.span_id(), request_log,
+                          services.partners};
     Outcome out = co_await dispatcher_.invoke(std::move(input));
     const bool apologised = out.persistence_failed || out.partner_failed;
-    if (apologised) metrics_.unavailable_answer(thread);
+    if (apologised) metrics_.unavailable_answer(services.shard);
 
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - started).count();
@@ -210,8 +203,7 @@ net::Awaitable<net::Response> Router::invoke(net::Request& req, std::string& int
                     {"spanId", trace.span_id()}});
     auto res = answer(req, static_cast<http::status>(out.status), std::move(out.body));
     res.set("X-B3-TraceId", trace.trace_id());
-    intent = std::move(out.intent);
-    co_return res;
+    co_return Invoked{std::move(res), std::move(out.intent)};
 }
 
 }  // namespace skill::runtime

@@ -47,7 +47,7 @@ class Metrics {
     Metrics(const Metrics&) = delete;
     Metrics& operator=(const Metrics&) = delete;
 
-    // The hot path. `thread` is the calling I/O thread (net::HttpServer::current_thread());
+    // The hot path. `thread` is the shard of the calling I/O thread (ThreadServices::shard);
     // a block must have one writer at a time, which one I/O thread per index guarantees.
     void request_started(unsigned thread) noexcept;
     void request_finished(unsigned thread, const RequestLabels& labels,

@@ -7,6 +7,7 @@
 #include "dispatch.hpp"
 #include "metrics.hpp"
 #include "settings.hpp"
+#include "thread_services.hpp"
 
 #include <functional>
 #include <string>
@@ -16,29 +17,30 @@ namespace skill::runtime {
 
 class Router {
 public:
-    /// `transports[i]` serves I/O thread i (may be empty: persistence inactive); so does
-    /// `partners[i]` (empty: no partner declared). `ready()` is false while starting or draining.
-    Router(const Settings& settings, const Dispatcher& dispatcher,
-           std::vector<PersistenceTransport*> transports, std::function<bool()> ready,
-           Metrics& metrics, std::vector<PartnerTransport*> partners = {});
+    /// `ready()` is false while starting or draining.
+    Router(const Settings& settings, const Dispatcher& dispatcher, std::function<bool()> ready,
+           Metrics& metrics);
 
-    /// Serves one request and records it in http_server_requests_seconds.
-    net::Awaitable<net::Response> route(net::Request& req) const;
+    /// Serves one request with the services of the calling I/O thread and records it in
+    /// http_server_requests_seconds.
+    net::Awaitable<net::Response> route(net::Request& req, ThreadServices services) const;
 
 private:
     /// Every endpoint but the invocation, which is the only one that awaits.
     net::Response endpoint(const net::Request& req, std::string_view path) const;
-    net::Awaitable<net::Response> invoke(net::Request& req, std::string& intent) const;
+    struct Invoked {
+        net::Response response;
+        std::string intent;  // as parsed; empty when the body did not parse
+    };
+    net::Awaitable<Invoked> invoke(net::Request& req, const ThreadServices& services) const;
     /// `path`: the target without its query.
-    void record(const net::Request& req, std::string_view path, int status, std::string_view intent,
-                std::chrono::steady_clock::time_point started) const;
+    void record(unsigned shard, const net::Request& req, std::string_view path, int status,
+                std::string_view intent, std::chrono::steady_clock::time_point started) const;
     std::string_view uri_label(std::string_view path) const;
     bool authorised(const net::Request& req) const;
 
     const Settings& settings_;
     const Dispatcher& dispatcher_;
-    std::vector<PersistenceTransport*> transports_;
-    std::vector<PartnerTransport*> partners_;
     std::function<bool()> ready_;
     Metrics& metrics_;
     std::string info_path_;
