@@ -1,8 +1,8 @@
 #include <skill/testing/fake_persistence.hpp>
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <skill/sleep.hpp>
+
+#include <algorithm>
 
 namespace skill::testing {
 
@@ -54,9 +54,12 @@ Task<json::value> FakePersistence::call(Call call) {
     operations_.push_back(call.operation);
     if (delays_left_ > 0) {
         --delays_left_;
-        // Cancellable like a real network wait: the handler's deadline interrupts it.
-        boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, delay_);
-        co_await timer.async_wait(boost::asio::use_awaitable);
+        // Like a real network wait, the call ends by its deadline (a timeout) at the latest.
+        const auto until = std::min(std::chrono::steady_clock::now() + delay_, call.deadline);
+        auto waiting = sleep_until(until);
+        co_await std::move(waiting);
+        if (until == call.deadline)
+            throw PersistenceError(PersistenceErrc::timeout, "no answer before the call's deadline");
     }
     if (failures_left_ > 0) {
         --failures_left_;

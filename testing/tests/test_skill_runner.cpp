@@ -1,6 +1,7 @@
 // The kit itself: invocation builder, runner error mapping, dialogue session carry-over,
 // fake persistence semantics and error injection, matchers.
 #include <skill/skill.hpp>
+#include <skill/sleep.hpp>
 #include <skill/testing/catch.hpp>
 #include <skill/testing/testing.hpp>
 
@@ -163,4 +164,15 @@ TEST_CASE("without persistence the handler sees 'unavailable'") {
     SkillRunner skill(registry());
     skill.disable_persistence();
     CHECK_THAT(skill.run(invocation("HANDLED")), SaysText("handled unavailable"));
+}
+
+TEST_CASE("a handler that waits past its deadline is a 504 code 4") {
+    skill::IntentRegistry registry;
+    registry.add("SLOW", [](skill::Context&) -> skill::Task<skill::Response> {
+        auto waiting = skill::sleep_for(std::chrono::seconds(5));
+        co_await std::move(waiting);
+        co_return skill::tell("never");
+    });
+    SkillRunner skill(registry, RunnerOptions{.timeout = std::chrono::milliseconds(50)});
+    CHECK_THAT(skill.run(invocation("SLOW")), IsError(4));
 }

@@ -306,7 +306,7 @@ TEST_CASE("concurrent replace=false merges of one user lose no key") {
 
     std::vector<std::future<Document>> results;
     for (int i = 0; i < writers; ++i) {
-        results.push_back(asio::co_spawn(client.io, merge_one(client, anna, i), asio::use_future));
+        results.push_back(asio::co_spawn(client.io, skill::net::await_task(merge_one(client, anna, i)), asio::use_future));
     }
     client.io.restart();
     client.io.run();

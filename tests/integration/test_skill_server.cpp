@@ -7,7 +7,7 @@
 #include "loopback_settings.hpp"
 #include "test_http.hpp"
 
-#include <boost/asio/steady_timer.hpp>
+#include <skill/sleep.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
@@ -38,9 +38,8 @@ Task<Response> bad_token(Context&) {
     co_return tell("unreachable");
 }
 Task<Response> slow(Context& ctx) {
-    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
-    timer.expires_after(std::chrono::milliseconds(ctx.slot<int>("ms").value_or(100)));
-    co_await timer.async_wait(boost::asio::use_awaitable);
+    auto waiting = sleep_for(std::chrono::milliseconds(ctx.slot<int>("ms").value_or(100)));
+    co_await std::move(waiting);
     co_return ask("done");
 }
 Task<Response> persist(Context& ctx) {

@@ -1,5 +1,7 @@
 #pragma once
 // Small helpers for tests that drive an io_context from the test thread.
+#include <skill/net/task_bridge.hpp>
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -17,6 +19,12 @@ T run(boost::asio::io_context& io, boost::asio::awaitable<T> task) {
     io.restart();
     io.run();
     return future.get();
+}
+
+/// The same for a skill::Task (a session's call, a handler), run as the runtime runs it.
+template <class T>
+T run(boost::asio::io_context& io, skill::Task<T> task) {
+    return run(io, net::await_task(std::move(task)));
 }
 
 /// How long `f()` took.

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <deque>
 #include <optional>
+#include <skill/net/task_bridge.hpp>
 #include <skill/persistence.hpp>
 
 using skill::Document;
@@ -21,7 +22,7 @@ namespace {
 template <class T>
 T run(skill::Task<T> task) {
     boost::asio::io_context io;
-    auto future = boost::asio::co_spawn(io, std::move(task), boost::asio::use_future);
+    auto future = boost::asio::co_spawn(io, skill::net::await_task(std::move(task)), boost::asio::use_future);
     io.run();
     return future.get();
 }

@@ -2,9 +2,7 @@
 #include <catch2/catch.hpp>
 #include <skill/intent.hpp>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
+#include "run_io.hpp"
 
 using namespace skill;
 
@@ -22,9 +20,7 @@ Response call(IntentHandler handler, std::string intent) {
     inv.intent = std::move(intent);
     Context ctx(std::move(inv));
     boost::asio::io_context io;
-    auto answer = boost::asio::co_spawn(io, handler(ctx), boost::asio::use_future);
-    io.run();
-    return answer.get();
+    return test::run(io, handler(ctx));
 }
 
 }  // namespace

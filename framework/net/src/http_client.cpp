@@ -619,6 +619,8 @@ std::size_t HttpClient::idle_connections() const noexcept {
 
 HttpClient::TlsStats HttpClient::tls_stats() const noexcept { return impl_->tls_stats; }
 
+const asio::any_io_executor& HttpClient::executor() const noexcept { return impl_->executor; }
+
 Awaitable<ClientResult> HttpClient::send(const std::string& host, const std::string& port,
                                          Request request, std::chrono::milliseconds timeout) {
     Url to;

@@ -5,6 +5,8 @@
 #include <skill/partner.hpp>
 #include <skill/persistence.hpp>
 
+#include <skill/net/http.hpp>
+
 #include "request_log.hpp"
 #include "settings.hpp"
 
@@ -40,7 +42,7 @@ public:
     Dispatcher(const IntentRegistry& registry, const Settings& settings)
         : registry_(registry), settings_(settings) {}
 
-    Task<Outcome> invoke(InvocationInput input) const;
+    net::Awaitable<Outcome> invoke(InvocationInput input) const;
     /// The intent as a metric label: a registered intent, "unknown", or "" (none parsed).
     /// Never the raw name of an unregistered intent: clients must not create series.
     std::string_view intent_label(std::string_view intent) const;

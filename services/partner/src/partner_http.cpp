@@ -2,6 +2,7 @@
 // PartnerResponse or a typed PartnerError, and tells the partner's circuit breaker what it
 // says about the partner's health (the persistence client's rules, http_transport.cpp).
 #include <skill/partner_http.hpp>
+#include <skill/net/task_bridge.hpp>
 
 #include <skill/log.hpp>
 
@@ -136,7 +137,8 @@ Task<PartnerResponse> HttpPartnerTransport::call(Call call) {
         const auto timeout = std::clamp(left, std::chrono::milliseconds(1), entry->timeout);
         // Named: GCC 12 may destroy a temporary of a co_await expression twice.
         auto request = make_request(*entry, call);
-        auto result = co_await client_.send(entry->url, std::move(request), timeout);
+        auto exchange = net::on_asio(client_.executor(), client_.send(entry->url, std::move(request), timeout));
+        auto result = co_await exchange;
         if (!result.error) http_status = static_cast<int>(result.response.result_int());
 
         // The persistence client's rules: only "the partner is unwell" counts.

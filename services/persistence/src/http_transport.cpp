@@ -12,6 +12,7 @@
 #include <skill/ascii.hpp>
 #include <skill/log.hpp>
 #include <skill/persistence_http.hpp>
+#include <skill/net/task_bridge.hpp>
 #include <stdexcept>
 
 namespace skill {
@@ -370,9 +371,11 @@ Task<boost::json::value> HttpPersistenceTransport::call(Call call) {
         net::RawRequest raw;
         net::RawResult answer;
         if (serialize_request(call, wire, raw)) {
-            answer = co_await client_.send_raw(url_, raw, timeout);
+            auto exchange = net::on_asio(client_.executor(), client_.send_raw(url_, raw, timeout));
+            answer = co_await exchange;
         } else {
-            answer = co_await send_with_beast(call, timeout);
+            auto exchange = net::on_asio(client_.executor(), send_with_beast(call, timeout));
+            answer = co_await exchange;
         }
         if (!answer.error) http_status = static_cast<int>(answer.status);
         auto value = settle(call.operation, answer.error, http_status, answer.body);
@@ -384,7 +387,7 @@ Task<boost::json::value> HttpPersistenceTransport::call(Call call) {
     }
 }
 
-Task<net::RawResult> HttpPersistenceTransport::send_with_beast(const Call& call,
+net::Awaitable<net::RawResult> HttpPersistenceTransport::send_with_beast(const Call& call,
                                                               std::chrono::milliseconds timeout) {
     // Named: GCC 12 may destroy a temporary of a co_await expression twice.
     auto request = make_request(call);

@@ -26,4 +26,11 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// The invocation's deadline ([skill] timeout) passed while the handler waited (e.g. in
+/// skill::sleep_for). Uncaught, like any handler past its deadline: 504 code 4.
+class DeadlineExceeded : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 }  // namespace skill

@@ -108,7 +108,7 @@ class HttpPersistenceTransport final : public PersistenceTransport {
     bool serialize_request(const Call& call, std::string& wire, net::RawRequest& raw) const;
     std::string request_line_text(Operation op, bool replace) const;
     /// The Beast path: make_request() sent with HttpClient::send (odd trace headers).
-    Task<net::RawResult> send_with_beast(const Call& call, std::chrono::milliseconds timeout);
+    net::Awaitable<net::RawResult> send_with_beast(const Call& call, std::chrono::milliseconds timeout);
     net::Request make_request(const Call& call) const;
     void report(const Call& call, int http_status, const PersistenceError* failure,
                 std::chrono::steady_clock::time_point started) const;

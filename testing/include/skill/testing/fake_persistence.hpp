@@ -5,7 +5,7 @@
 //   skill::testing::FakePersistence store;
 //   store.put("anna", {{"name", "Anna"}});          // seed the user "anna" (token = user)
 //   store.fail_next(skill::PersistenceErrc::timeout); // the next call throws
-//   store.delay_next(std::chrono::seconds(6));        // the next call waits (deadline tests)
+//   store.delay_next(std::chrono::seconds(6));        // the next call waits, at most to its deadline
 //
 // The token of an invocation is the user. Single-threaded, like a skill's I/O thread.
 #include <skill/persistence.hpp>

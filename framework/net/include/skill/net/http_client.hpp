@@ -126,6 +126,8 @@ public:
                                   RawRequest request, std::chrono::milliseconds timeout);
 
     std::size_t idle_connections() const noexcept;
+    /// The executor (thread) every exchange of this client runs on.
+    const boost::asio::any_io_executor& executor() const noexcept;
 
     /// TLS handshakes made, and how many of them resumed an earlier session.
     struct TlsStats {
