@@ -3,7 +3,7 @@
 # Runs as root, or through sudo when available.
 set -euo pipefail
 
-packages=(build-essential cmake ccache pkg-config curl iproute2
+packages=(build-essential cmake ccache lld pkg-config curl iproute2
           libboost1.81-dev libboost-json1.81-dev catch2 libsqlite3-dev
           libssl-dev ca-certificates openssl)
 packages+=("$@")  # callers may add more (e.g. wrk for benchmarks)
