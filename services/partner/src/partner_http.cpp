@@ -3,6 +3,7 @@
 // says about the partner's health (the persistence client's rules, http_transport.cpp).
 #include <skill/partner_http.hpp>
 
+#include <skill/json.hpp>
 #include <skill/log.hpp>
 
 #include <boost/asio/error.hpp>
@@ -158,7 +159,7 @@ Task<PartnerResponse> HttpPartnerTransport::call(Call call) {
             boost::system::error_code ec;
             auto value = boost::json::parse(answer.text, ec);
             if (!ec) {
-                answer.body = Document(std::move(value));
+                answer.body = to_document(std::move(value));
             } else if (answer.ok()) {
                 throw error(PartnerErrc::bad_response, call.partner, call.method,
                             "the answer is not JSON", http_status);

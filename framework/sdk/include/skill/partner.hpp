@@ -7,7 +7,7 @@
 //   if (answer.status == 404) co_return skill::tell("I don't know that city.");
 //   double celsius = answer.body["temp"].value_or(0.0);
 //
-//   boost::json::value order = {{"item", "pizza"}};   // named: GCC 12 and co_await temporaries
+//   skill::Document order{{"item", "pizza"}};   // named: GCC 12 and co_await temporaries
 //   auto placed = co_await ctx.partner("shop").post("/orders", order);
 //
 // 2xx, 3xx and 4xx answers are returned (the handler reads `status`); everything else (5xx,
@@ -16,8 +16,6 @@
 #include <skill/document.hpp>
 #include <skill/persistence.hpp>  // HeaderList (trace headers)
 #include <skill/task.hpp>
-
-#include <boost/json/value.hpp>
 
 #include <chrono>
 #include <functional>
@@ -104,10 +102,9 @@ public:
 
     /// `path` starts with '/' and is appended to the partner's URL; a query is allowed.
     Task<PartnerResponse> get(std::string path, PartnerHeaders headers = {}) const;
-    Task<PartnerResponse> post(std::string path, boost::json::value body,
-                               PartnerHeaders headers = {}) const;
-    Task<PartnerResponse> put(std::string path, boost::json::value body,
-                              PartnerHeaders headers = {}) const;
+    /// `body` is sent as JSON text (a missing Document as null).
+    Task<PartnerResponse> post(std::string path, Document body, PartnerHeaders headers = {}) const;
+    Task<PartnerResponse> put(std::string path, Document body, PartnerHeaders headers = {}) const;
     /// DELETE.
     Task<PartnerResponse> remove(std::string path, PartnerHeaders headers = {}) const;
 
