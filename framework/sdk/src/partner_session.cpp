@@ -153,7 +153,7 @@ void check_partner_headers(std::string_view partner, const PartnerHeaders& heade
     }
 }
 
-PartnerSession::PartnerSession(PartnerTransport* transport, std::function<HeaderList()> trace_headers)
+PartnerSession::PartnerSession(PartnerTransport* transport, Function<HeaderList()> trace_headers)
     : transport_(transport), make_trace_headers_(std::move(trace_headers)) {}
 
 Partner PartnerSession::partner(std::string_view name) {

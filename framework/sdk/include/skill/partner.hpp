@@ -14,11 +14,11 @@
 // no answer in time, unreachable, TLS refused, circuit open, ...) throws a PartnerError, which,
 // uncaught, gets the runtime's apology like a PersistenceError.
 #include <skill/document.hpp>
+#include <skill/function.hpp>
 #include <skill/persistence.hpp>  // HeaderList (trace headers)
 #include <skill/task.hpp>
 
 #include <chrono>
-#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -119,7 +119,7 @@ private:
 class PartnerSession {
 public:
     /// `transport` null: no partner declared. `trace_headers` is called at the first call.
-    PartnerSession(PartnerTransport* transport, std::function<HeaderList()> trace_headers);
+    PartnerSession(PartnerTransport* transport, Function<HeaderList()> trace_headers);
 
     /// Throws PartnerError(unknown_partner) when `name` is not declared.
     Partner partner(std::string_view name);
@@ -133,7 +133,7 @@ public:
 
 private:
     PartnerTransport* transport_;
-    std::function<HeaderList()> make_trace_headers_;  // empty once called
+    Function<HeaderList()> make_trace_headers_;  // empty once called
     HeaderList trace_headers_;
     std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
     int calls_ = 0;

@@ -9,10 +9,10 @@
 //
 // Every failure is a PersistenceError; "no data yet" is an empty Document.
 #include <skill/document.hpp>
+#include <skill/function.hpp>
 #include <skill/task.hpp>
 
 #include <chrono>
-#include <functional>
 #include <optional>
 #include <type_traits>
 #include <stdexcept>
@@ -107,7 +107,7 @@ private:
     PersistenceTransport* transport_;
     std::string token_;
     HeaderList trace_headers_;
-    std::function<HeaderList()> make_trace_headers_;  // empty once called
+    Function<HeaderList()> make_trace_headers_;  // empty once called
     std::optional<Document> cached_;
     std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
     int calls_ = 0;
