@@ -9,7 +9,7 @@
 # Each finding is printed as `file:line:column: error: ...` and fails the build. Write instead:
 #
 #   auto task = flag ? a(ctx) : b(ctx);  co_await std::move(task);
-#   boost::json::object data{{"name", n}};  co_await ctx.persistence().set(std::move(data));
+#   skill::Document data{{"name", n}};  co_await ctx.persistence().set(std::move(data));
 #
 # The check reads the target's C++ sources (comments and string literals ignored) with CMake's
 # own regular expressions, in a `cmake -P` step. -DSKILL_CHECK_HANDLERS=OFF turns it off.
@@ -210,7 +210,7 @@ if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
         message(NOTICE "${file}:${line}:${column}: error: braced initializer inside a co_await "
                        "call (co_await f({...})): GCC 12 rejects it (\"array used as "
                        "initializer\") or destroys it twice. Name it first: "
-                       "boost::json::object data{...}; co_await f(std::move(data));")
+                       "skill::Document data{...}; co_await f(std::move(data));")
       endif()
       math(EXPR findings "${findings} + 1")
     endwhile()

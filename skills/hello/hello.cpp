@@ -17,7 +17,7 @@ SKILL_INTENT("HELLO_INTENT") { co_return co_await greet(ctx); }
 
 SKILL_INTENT("HELLO_INTENT_REPROMPT") {
     if (auto name = ctx.slot("name")) {
-        boost::json::object data{{"name", *name}};
+        skill::Document data{{"name", *name}};
         co_await ctx.persistence().set(std::move(data));
     }
     co_return co_await greet(ctx);  // answered from the session's cache: no second GET
@@ -29,7 +29,7 @@ SKILL_INTENT("HELLO_VISIT") {
     auto data = co_await ctx.persistence().get();
     auto visits = data["visits"].value_or<std::int64_t>(0) + 1;
     // Named, not braced inside the co_await: GCC 12 destroys such temporaries twice.
-    boost::json::object update{{"visits", visits}};
+    skill::Document update{{"visits", visits}};
     co_await ctx.persistence().set(std::move(update));
     co_return skill::tell("Visit " + std::to_string(visits));
 }

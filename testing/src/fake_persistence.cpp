@@ -1,8 +1,11 @@
 #include <skill/testing/fake_persistence.hpp>
 
+#include <skill/json.hpp>
 #include <skill/sleep.hpp>
 
 #include <algorithm>
+
+#include <stdexcept>
 
 namespace skill::testing {
 
@@ -34,23 +37,25 @@ void FakePersistence::delay_next(std::chrono::milliseconds delay, int times) {
     delays_left_ = times;
 }
 
-void FakePersistence::put(const std::string& user, json::object data) {
+void FakePersistence::put(const std::string& user, Document data) {
     put(user, skill_id_, std::move(data));
 }
 
-void FakePersistence::put(const std::string& user, const std::string& skill_id, json::object data) {
+void FakePersistence::put(const std::string& user, const std::string& skill_id, Document data) {
+    if (!data.is_object())
+        throw std::invalid_argument("FakePersistence::put: the data must be a JSON object");
     users_[user][skill_id] = std::move(data);
 }
 
-std::optional<json::object> FakePersistence::data(const std::string& user) const {
+Document FakePersistence::data(const std::string& user) const {
     auto u = users_.find(user);
-    if (u == users_.end()) return std::nullopt;
+    if (u == users_.end()) return {};
     auto s = u->second.find(skill_id_);
-    if (s == u->second.end()) return std::nullopt;
+    if (s == u->second.end()) return {};
     return s->second;
 }
 
-Task<json::value> FakePersistence::call(Call call) {
+Task<Document> FakePersistence::call(Call call) {
     operations_.push_back(call.operation);
     if (delays_left_ > 0) {
         --delays_left_;
@@ -69,26 +74,26 @@ Task<json::value> FakePersistence::call(Call call) {
     co_return answer(call);
 }
 
-json::value FakePersistence::answer(const Call& call) {
+Document FakePersistence::answer(const Call& call) {
     switch (call.operation) {
-    case Operation::get: {
-        auto stored = data(call.token);
-        return stored ? json::value(std::move(*stored)) : json::value(nullptr);
-    }
+    case Operation::get: return data(call.token);
     case Operation::get_all: {
-        json::object all;
+        auto all = Document::object();
         if (auto u = users_.find(call.token); u != users_.end())
-            for (const auto& [skill, data] : u->second) all[skill] = data;
+            for (const auto& [skill, data] : u->second) all = std::move(all).with(skill, data);
         return all;
     }
     case Operation::set: {
         auto& stored = users_[call.token][skill_id_];
+        const auto given = call.data ? object_of(*call.data) : json::object{};
         if (call.replace) {
-            stored = call.data ? *call.data : json::object{};
-        } else if (call.data) {
+            stored = to_document(given);
+        } else {
             // Keys already stored keep their values: the service's atomic merge.
-            for (const auto& [k, v] : *call.data)
-                if (!stored.contains(k)) stored[k] = v;
+            auto merged = object_of(stored);
+            for (const auto& [k, v] : given)
+                if (!merged.contains(k)) merged[k] = v;
+            stored = to_document(std::move(merged));
         }
         return stored;
     }

@@ -1,5 +1,7 @@
 #include <skill/testing/invocation_builder.hpp>
 
+#include <skill/json.hpp>
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -54,14 +56,9 @@ InvocationBuilder& InvocationBuilder::session(std::string id,
     return *this;
 }
 
-InvocationBuilder& InvocationBuilder::configuration(std::string key, boost::json::value value) {
+InvocationBuilder& InvocationBuilder::configuration(std::string key, Document value) {
     invocation_.configuration[std::move(key)].push_back(std::move(value));
     return *this;
-}
-
-InvocationBuilder& InvocationBuilder::configuration_string(std::string key,
-                                                          std::string_view value) {
-    return configuration(std::move(key), boost::json::value(boost::json::string_view(value)));
 }
 
 InvocationBuilder& InvocationBuilder::no_session() {
@@ -84,6 +81,12 @@ json::object string_lists(const Map& map) {
     return out;
 }
 
+json::object string_map(const std::map<std::string, std::string>& map) {
+    json::object out;
+    for (const auto& [k, v] : map) out[k] = v;
+    return out;
+}
+
 json::array ids(const std::vector<std::int64_t>& values) {
     json::array out;
     for (auto v : values) out.emplace_back(v);
@@ -99,23 +102,24 @@ json::object slot_values_v2(const Invocation& in) {
                                            {"value", v.value},
                                            {"nestedIn", ids(v.nested_in)},
                                            {"overlapsWith", ids(v.overlaps_with)},
-                                           {"extras", v.extras}});
+                                           {"extras", string_map(v.extras)}});
         out[name] = std::move(list);
     }
     return out;
 }
 
 json::object context(const Invocation& in) {
-    json::object tokens;
-    for (const auto& [k, v] : in.tokens) tokens[k] = v;
-    json::object ctx{{"intent", in.intent}, {"locale", in.locale}, {"tokens", std::move(tokens)},
+    json::object ctx{{"intent", in.intent}, {"locale", in.locale}, {"tokens", string_map(in.tokens)},
                      {"attributes", string_lists(in.attributes)},
                      {"attributesV2", slot_values_v2(in)}};
     if (!in.skill_id.empty()) ctx["skillId"] = in.skill_id;
     if (!in.configuration.empty()) {
         json::object configuration;
-        for (const auto& [key, values] : in.configuration)
-            configuration[key] = json::array(values.begin(), values.end());
+        for (const auto& [key, values] : in.configuration) {
+            json::array list;
+            for (const auto& v : values) list.push_back(json_of(v));  // missing: null
+            configuration[key] = std::move(list);
+        }
         ctx["configuration"] = std::move(configuration);
     }
     if (!in.client_type_name.empty()) ctx["clientTypeName"] = in.client_type_name;
@@ -128,10 +132,9 @@ json::object context(const Invocation& in) {
 std::string to_json(const Invocation& in) {
     json::object body{{"context", context(in)}};
     if (in.session) {
-        json::object attributes;
-        for (const auto& [k, v] : in.session->attributes) attributes[k] = v;
-        body["session"] = json::object{
-            {"id", in.session->id}, {"new", in.session->is_new}, {"attributes", std::move(attributes)}};
+        body["session"] = json::object{{"id", in.session->id},
+                                       {"new", in.session->is_new},
+                                       {"attributes", string_map(in.session->attributes)}};
     }
     body["spiVersion"] = in.spi_version.empty() ? "1.4.1" : in.spi_version;
     return json::serialize(body);

@@ -1,5 +1,7 @@
 #include <skill/testing/reply.hpp>
 
+#include <skill/json.hpp>
+
 #include <boost/json/serialize.hpp>
 
 #include <stdexcept>
@@ -66,7 +68,7 @@ std::optional<KitAction> Reply::kit() const {
     if (!kit) return std::nullopt;
     const auto* parameters = object_at(kit, "parameters");
     return KitAction{string_at(kit, "kit_name"), string_at(kit, "action"),
-                     parameters ? *parameters : json::object{}};
+                     parameters ? to_document(*parameters) : Document::object()};
 }
 
 int Reply::error_code() const {

@@ -18,7 +18,7 @@ TEST_CASE("HELLO: a stranger is asked for a name, then greeted by it from then o
     // Another user is a stranger still: the token is the user.
     Dialogue bob(skill, "bob", "en");
     CHECK_THAT(bob.say("HELLO_INTENT"), IsAskFreetext());
-    CHECK(skill.persistence().data("anna")->at("name") == "Anna");
+    CHECK(skill.persistence().data("anna")["name"].as_string() == "Anna");
 }
 
 TEST_CASE("HELLO: the reprompt answers from the session's cache (one GET, one POST)") {

@@ -40,7 +40,7 @@ Task<Response> throws(Context&) {
 }
 
 Task<Response> merge(Context& ctx) {
-    boost::json::object update{{"a", 2}, {"b", 2}};
+    skill::Document update{{"a", 2}, {"b", 2}};
     auto stored = co_await ctx.persistence().set(std::move(update), false);
     co_return skill::tell(std::to_string(stored["a"].value_or(0)) + std::to_string(stored["b"].value_or(0)));
 }
@@ -59,11 +59,11 @@ Task<Response> read_configuration(Context& ctx) {
     std::string text;
     for (const char* key : {"team", "feature", "stuff", "limits", "absent"}) {
         text += std::string(key) + "=";
-        for (const auto& v : ctx.configuration(key)) text += boost::json::serialize(v) + ";";
+        for (const auto& v : ctx.configuration(key)) text += v.to_json_text() + ";";
         text += " ";
     }
     const auto& feature = ctx.configuration("feature");
-    const bool on = !feature.empty() && feature.front().is_bool() && feature.front().get_bool();
+    const bool on = !feature.empty() && feature.front().value_or(false);
     co_return skill::tell(text + (on ? "on" : "off"));
 }
 
@@ -106,7 +106,7 @@ TEST_CASE("configuration values of any JSON kind reach the handler through the w
                   .configuration("feature", true)
                   .configuration("stuff", std::string("item-1"))
                   .configuration("stuff", std::string_view("item-2"))
-                  .configuration("limits", boost::json::value{{"max", 3}})
+                  .configuration("limits", skill::Document{{"max", 3}})
                   .configuration("limits", nullptr)
                   .configuration("limits", 2.5)
                   .configuration("limits", 0);  // an int, not a null string pointer

@@ -5,7 +5,7 @@ SKILL_INTENT("BAD_BRACED") {
     std::string n = ctx.slot("name").value_or("Anna");
     co_await ctx.persistence().set({{"name", n}});
     auto answer = co_await ctx.partner("shop").post("/orders",
-                                                   boost::json::value{{"item", "pizza"}});
+                                                   skill::Document{{"item", "pizza"}});
     co_await ctx.persistence().set(
         std::move(answer),
         {true});

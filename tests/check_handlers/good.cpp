@@ -10,7 +10,7 @@ SKILL_INTENT("GOOD") {
     bool flag = ctx.slot("flag").has_value();
     auto task = flag ? a(ctx) : b(ctx);  // named first: fine
     auto answer = co_await std::move(task);
-    boost::json::object data{{"name", "Anna"}};
+    skill::Document data{{"name", "Anna"}};
     co_await ctx.persistence().set(std::move(data));
     co_await ctx.persistence().set(std::move(data), flag ? true : false);  // ?: not in ( ) after co_await
     auto stored = co_await ctx.persistence().get();

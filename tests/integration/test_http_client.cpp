@@ -200,7 +200,7 @@ std::vector<std::string> transport_requests(const std::string& token,
     options.url = "http://127.0.0.1:" + server.port();
     skill::HttpPersistenceTransport transport(options, client, breaker);
     skill::PersistenceSession session(&transport, token, trace);
-    const boost::json::object data{{"a", 1}, {"b", "x y"}};
+    const skill::Document data{{"a", 1}, {"b", "x y"}};
     run(io, session.get());
     run(io, session.get_all());
     run(io, session.set(data));

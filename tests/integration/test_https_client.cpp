@@ -175,8 +175,7 @@ TEST_CASE("persistence over https against the real stub: the calls, and refusals
     const std::string token = skill::stub::make_dev_token("anna", "hello");
 
     skill::PersistenceSession session(&transport, token, skill::HeaderList{});
-    boost::json::object data;
-    data["name"] = "Anna";
+    const skill::Document data{{"name", "Anna"}};
     run(io, session.set(data));
     skill::PersistenceSession later(&transport, token, skill::HeaderList{});
     auto stored = run(io, later.get());

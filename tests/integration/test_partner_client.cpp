@@ -61,7 +61,7 @@ Task<Response> weather_uncaught(Context& ctx) {
 }
 
 Task<Response> order(Context& ctx) {
-    json::value item = {{"item", "pizza"}, {"count", 2}};
+    skill::Document item{{"item", "pizza"}, {"count", 2}};
     auto api = ctx.partner("shop");
     auto answer = co_await api.post("/orders", item);
     co_return tell(std::to_string(answer.status) + " " + answer.body["id"].value_or("none"));

@@ -243,8 +243,7 @@ std::uint16_t unused_port() {
 /// lambda: a coroutine must not outlive the closure whose captures it uses.
 skill::Task<Document> merge_one(Client& client, std::string token, int i) {
     auto session = client.session(token);
-    boost::json::object data;
-    data["key" + std::to_string(i)] = i;
+    skill::Document data{{"key" + std::to_string(i), i}};
     co_return co_await session.set(std::move(data), false);
 }
 

@@ -32,8 +32,7 @@ const std::string apology = runtime::Settings{}.skill.unavailable_text;
 Task<Response> visit(Context& ctx) {
     auto data = co_await ctx.persistence().get();
     std::int64_t visits = data["visits"].value_or(std::int64_t{0}) + 1;
-    json::object update;
-    update["visits"] = visits;
+    skill::Document update{{"visits", visits}};
     co_await ctx.persistence().set(std::move(update));
     co_return tell(std::to_string(visits));
 }

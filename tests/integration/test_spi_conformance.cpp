@@ -3,6 +3,7 @@
 // variants it refuses get 400 code 3 naming the JSON path, never a value. The answers fit the
 // SPI's response schema (InvokeSkillResponseDto). Rules: docs/protocol.md §2.
 #include <catch2/catch.hpp>
+#include <skill/json.hpp>
 #include <skill/skill.hpp>
 
 #include "engine_impl.hpp"
@@ -25,6 +26,12 @@ namespace json = boost::json;
 
 namespace {
 
+json::object extras_of(const std::map<std::string, std::string>& extras) {
+    json::object out;
+    for (const auto& [k, v] : extras) out[k] = v;
+    return out;
+}
+
 // Answers with what it was given, as JSON in the text, so a test sees what the parser made of
 // the request. Token names only: a token's value stays out of every answer.
 Task<Response> report(Context& ctx) {
@@ -37,8 +44,9 @@ Task<Response> report(Context& ctx) {
     json::object configuration;
     for (const auto& [key, values] : in.configuration) {
         // Through the handler-facing accessor, not the struct.
-        const auto& read = ctx.configuration(key);
-        configuration[key] = json::array(read.begin(), read.end());
+        json::array read;
+        for (const auto& v : ctx.configuration(key)) read.push_back(skill::json_of(v));
+        configuration[key] = std::move(read);
     }
     seen["configuration"] = std::move(configuration);
     json::object slots;
@@ -51,7 +59,7 @@ Task<Response> report(Context& ctx) {
                                            {"value", v.value},
                                            {"nestedIn", std::move(nested)},
                                            {"overlapsWith", std::move(overlaps)},
-                                           {"extras", v.extras}});
+                                           {"extras", extras_of(v.extras)}});
         }
         slots[name] = std::move(entries);
     }

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "invocation_examples.hpp"
+#include "json_values.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -23,6 +24,7 @@
 #include <vector>
 
 using skill::Invocation;
+using skill::test::json_values;
 using skill::runtime::ParseLimits;
 using skill::runtime::ProtocolError;
 using skill::runtime::detail::parse_invocation_fast;
@@ -98,7 +100,12 @@ std::string difference(const Invocation& a, const Invocation& b) {
     if (a.skill_id != b.skill_id) return "skill_id";
     if (a.attributes != b.attributes) return "attributes";
     if (a.tokens != b.tokens) return "tokens";
-    if (a.configuration != b.configuration) return "configuration";
+    if (a.configuration.size() != b.configuration.size()) return "configuration size";
+    for (auto i = a.configuration.begin(), j = b.configuration.begin(); i != a.configuration.end();
+         ++i, ++j) {
+        if (i->first != j->first || json_values(i->second) != json_values(j->second))
+            return "configuration." + i->first;
+    }
     if (a.client_type_name != b.client_type_name) return "client_type_name";
     if (a.user_profile_config != b.user_profile_config) return "user_profile_config";
     if (a.spi_version != b.spi_version) return "spi_version";

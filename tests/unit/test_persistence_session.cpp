@@ -6,8 +6,10 @@
 #include <catch2/catch.hpp>
 #include <deque>
 #include <optional>
+#include <skill/json.hpp>
 #include <skill/net/task_bridge.hpp>
 #include <skill/persistence.hpp>
+#include <stdexcept>
 
 using skill::Document;
 using skill::PersistenceErrc;
@@ -42,15 +44,15 @@ class FakeTransport final : public PersistenceTransport {
     std::optional<PersistenceError> failure;
     std::vector<Recorded> calls;
 
-    skill::Task<boost::json::value> call(Call call) override {
+    skill::Task<Document> call(Call call) override {
         calls.push_back({call.operation, call.token,
-                         call.data ? std::optional(*call.data) : std::nullopt, call.replace,
-                         call.trace_headers});
+                         call.data ? std::optional(skill::object_of(*call.data)) : std::nullopt,
+                         call.replace, call.trace_headers});
         if (failure) throw *failure;
         REQUIRE_FALSE(answers.empty());
         auto answer = std::move(answers.front());
         answers.pop_front();
-        co_return answer;
+        co_return skill::to_document(std::move(answer));
     }
 };
 
@@ -196,6 +198,30 @@ TEST_CASE("without a transport or a token every call is unavailable, with no wir
     PersistenceSession no_token(&fake, "", {});
     expect_unavailable(no_token, "the invocation carries no cvi token");
     CHECK(fake.calls.empty());
+}
+
+TEST_CASE("set() takes an object only, and says what it got instead, before any call") {
+    FakeTransport fake;
+    PersistenceSession session(&fake, "t", {});
+    auto refused = [&](Document data) {
+        try {
+            run(session.set(std::move(data)));
+        } catch (const std::invalid_argument& e) {
+            return std::string(e.what());
+        }
+        return std::string("no std::invalid_argument");
+    };
+    const std::string prefix = "persistence set(): the data must be a JSON object, not ";
+    CHECK(refused(Document()) == prefix + "a missing Document");
+    CHECK(refused(nullptr) == prefix + "null");
+    CHECK(refused(true) == prefix + "a boolean");
+    CHECK(refused(7) == prefix + "a number");
+    CHECK(refused(2.5) == prefix + "a number");
+    CHECK(refused("x") == prefix + "a string");
+    CHECK(refused(Document{1, 2}) == prefix + "an array");
+    CHECK(refused(Document::array()) == prefix + "an array");
+    CHECK(fake.calls.empty());
+    CHECK(session.calls() == 0);
 }
 
 TEST_CASE("every error code has a name") {

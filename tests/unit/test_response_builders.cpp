@@ -1,4 +1,5 @@
 // The Response builders: tell/ask/ask_freetext and the chainable with_* setters.
+#include <skill/json.hpp>
 #include <skill/response.hpp>
 
 #include <catch2/catch.hpp>
@@ -23,7 +24,7 @@ TEST_CASE("with_kit creates the result and puts the kit in use_kit") {
     const auto r = skill::tell("x").with_kit({"audio_player", "play_stream", {{"url", "u"}}});
     REQUIRE(r.result);
     CHECK(r.result->local);
-    CHECK(json::value(r.result->data) ==
+    CHECK(skill::json_of(r.result->data) ==
           json::parse(R"({"use_kit":{"kit_name":"audio_player","action":"play_stream",
                                      "parameters":{"url":"u"}}})"));
 }
@@ -32,12 +33,12 @@ TEST_CASE("a second with_kit replaces the first and keeps other result parts") {
     auto r = skill::tell("x");
     r.with_delayed_task({.intent = "LATER", .offset = "PT1M"});
     r.with_kit({"timer", "set_timer", {}});
-    r.result->data["other"] = 1;
+    r.result->data = r.result->data.with("other", 1);
     r.with_kit({"system", "stop", {}});
     REQUIRE(r.result);
-    CHECK(r.result->data.at("use_kit").at("kit_name") == "system");
-    CHECK(r.result->data.at("use_kit").at("action") == "stop");
-    CHECK(r.result->data.at("other") == 1);
+    CHECK(r.result->data["use_kit"]["kit_name"].as_string() == "system");
+    CHECK(r.result->data["use_kit"]["action"].as_string() == "stop");
+    CHECK(r.result->data["other"].as_int() == 1);
     REQUIRE(r.result->delayed_client_task);
     CHECK(r.result->delayed_client_task->intent == "LATER");
 }

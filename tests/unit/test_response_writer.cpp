@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <boost/json/parse.hpp>
+#include <skill/json.hpp>
 
 #include <string>
 #include <vector>
@@ -113,7 +114,8 @@ TEST_CASE("free-form kit parameters keep their JSON types") {
     json::object params{{"i", -3}, {"u", 18446744073709551615ULL}, {"d", 0.5}, {"b", true},
                         {"n", nullptr}, {"a", json::array{1, "x", json::object{}}},
                         {"inf", std::numeric_limits<double>::infinity()}};
-    const auto v = parsed(skill::tell("x").with_kit({"system", "volume_to", params}));
+    const auto v =
+        parsed(skill::tell("x").with_kit({"system", "volume_to", skill::to_document(params)}));
     const auto& p = v.at("result").at("data").at("use_kit").at("parameters");
     CHECK(p.at("i") == -3);
     CHECK(p.at("u").as_uint64() == 18446744073709551615ULL);

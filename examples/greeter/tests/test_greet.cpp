@@ -24,7 +24,7 @@ TEST_CASE("the dialogue stores the name and counts greetings in the session") {
     CHECK_THAT(anna.say("SET_NAME_INTENT", {{"name", "Anna"}}),
                SaysText("Hello, Anna!") && HasSessionAttribute("greetings", "2"));
     CHECK_THAT(anna.say("GREET_INTENT"), HasSessionAttribute("greetings", "3"));
-    CHECK(skill.persistence().data("anna")->at("name") == "Anna");
+    CHECK(skill.persistence().data("anna")["name"].as_string() == "Anna");
 }
 
 TEST_CASE("SET_NAME without a name asks again") {

@@ -3,6 +3,7 @@
 #include "invocation_parser.hpp"
 
 #include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/value.hpp>
 
 #include <array>
 #include <cmath>
@@ -359,11 +360,11 @@ private:
         }
     }
 
-    // A key of extras (a json::object, which the tree path fills the same way).
+    // A key of extras (string -> string, which the tree path fills the same way).
     bool extra_entry(std::string_view k) {
         if (k.size() > max_string_bytes_) return false;
-        const auto [it, inserted] = slot_->extras.emplace(k, nullptr);
-        value_ = &it->value();
+        const auto [it, inserted] = slot_->extras.try_emplace(std::string(k));
+        string_ = &it->second;
         want_ = Want::extra_string;
         return inserted;  // a duplicate: the tree path keeps the last one
     }
@@ -413,14 +414,14 @@ private:
         case Want::session_id:
         case Want::slot_value:
         case Want::map_string:
+        case Want::extra_string:
             // The target is still empty (a fresh entry, or a member seen once): append is
             // assign without its overlap handling.
             string_->append(s);
             return true;
-        case Want::extra_string: *value_ = json::string_view(s); return true;
         case Want::list_string: strings_->emplace_back(s); return true;
         case Want::config_list:  // a lone string is a one-element list there
-        case Want::config_value: values_->emplace_back(json::string_view(s)); return true;
+        case Want::config_value: values_->emplace_back(s); return true;
         default: return false;
         }
     }
@@ -443,8 +444,7 @@ private:
     // Where the values go, set by the key or array that precedes them.
     std::string* string_ = nullptr;
     std::vector<std::string>* strings_ = nullptr;
-    std::vector<json::value>* values_ = nullptr;
-    json::value* value_ = nullptr;
+    std::vector<Document>* values_ = nullptr;
     std::vector<SlotValue>* slots_ = nullptr;
     SlotValue* slot_ = nullptr;
     std::vector<std::int64_t>* integers_ = nullptr;

@@ -2,6 +2,7 @@
 // path ("context.tokens.cvi: expected string, got number") but never echoes a value.
 #include "invocation_parser.hpp"
 
+#include <skill/json.hpp>
 #include <skill/utf8.hpp>
 
 // The fast path's SAX parser: its implementation is included here and nowhere else.
@@ -186,34 +187,22 @@ public:
         return out;
     }
 
-    // string -> string kept as a JSON object (SlotValue::extras), in default storage.
-    json::object string_object(const json::value& v, const Path& p) const {
-        json::object out;
-        for (const auto& [key, value] : object(v, p)) {
-            const Path item = p / key;
-            checked_string(value, item);
-            out.insert_or_assign(this->key(key, item), value);  // a copy in out's storage
-        }
-        return out;
-    }
-
     // Configuration: key -> list of any JSON values (a lone string is a one-element list).
-    std::map<std::string, std::vector<json::value>> value_lists(const json::value& v,
-                                                                const Path& p) const {
-        std::map<std::string, std::vector<json::value>> out;
+    std::map<std::string, std::vector<Document>> value_lists(const json::value& v,
+                                                             const Path& p) const {
+        std::map<std::string, std::vector<Document>> out;
         for (const auto& [key, value] : object(v, p)) {
             const Path item = p / key;
-            std::vector<json::value> values;
+            std::vector<Document> values;
             if (value.is_string()) {
-                checked_string(value, item);
-                values.emplace_back(value, json::storage_ptr());
+                values.emplace_back(checked_string(value, item));
             } else {
                 const auto& items = array(value, item);
                 values.reserve(items.size());
                 for (std::size_t i = 0; i < items.size(); ++i) {
                     check_free_form(items[i], item[i]);
                     // Copy out of the parse arena into default storage.
-                    values.emplace_back(items[i], json::storage_ptr());
+                    values.push_back(to_document(json::value(items[i], json::storage_ptr())));
                 }
             }
             out.insert_or_assign(this->key(key, item), std::move(values));
@@ -268,7 +257,7 @@ SlotValue slot_value(const Extractor& x, const json::value& v, const Path& p) {
     if (const auto* n = optional(o, "nestedIn")) out.nested_in = x.int32_list(*n, p / "nestedIn");
     if (const auto* n = optional(o, "overlapsWith"))
         out.overlaps_with = x.int32_list(*n, p / "overlapsWith");
-    if (const auto* e = optional(o, "extras")) out.extras = x.string_object(*e, p / "extras");
+    if (const auto* e = optional(o, "extras")) out.extras = x.string_map(*e, p / "extras");
     return out;
 }
 

@@ -3,6 +3,7 @@
 // invalid UTF-8 from a handler instead of emitting a body the platform cannot parse.
 #include "response_writer.hpp"
 
+#include <skill/json.hpp>
 #include <skill/json_escape.hpp>
 
 #include <boost/json/value.hpp>
@@ -59,6 +60,15 @@ public:
         case json::kind::array: array(v.get_array()); break;
         case json::kind::object: object(v.get_object()); break;
         }
+    }
+    // A handler's object (result data, parameters): a missing Document is sent as {}.
+    void object(const Document& d) {
+        if (!d.exists()) {
+            open();
+            close();
+            return;
+        }
+        value(json_of(d));
     }
     void object(const json::object& o) {
         open();

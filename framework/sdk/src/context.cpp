@@ -29,8 +29,8 @@ const std::vector<SlotValue>& Context::raw_slot(std::string_view name) const {
     return it == invocation_.attributes_v2.end() ? none : it->second;
 }
 
-const std::vector<boost::json::value>& Context::configuration(std::string_view key) const {
-    static const std::vector<boost::json::value> none;
+const std::vector<Document>& Context::configuration(std::string_view key) const {
+    static const std::vector<Document> none;
     auto it = invocation_.configuration.find(std::string(key));
     return it == invocation_.configuration.end() ? none : it->second;
 }

@@ -4,8 +4,6 @@
 #include <skill/partner.hpp>
 #include <skill/ascii.hpp>
 
-#include <boost/json/serialize.hpp>
-
 #include <array>
 
 namespace skill {
@@ -155,7 +153,7 @@ void check_partner_headers(std::string_view partner, const PartnerHeaders& heade
     }
 }
 
-PartnerSession::PartnerSession(PartnerTransport* transport, std::function<HeaderList()> trace_headers)
+PartnerSession::PartnerSession(PartnerTransport* transport, Function<HeaderList()> trace_headers)
     : transport_(transport), make_trace_headers_(std::move(trace_headers)) {}
 
 Partner PartnerSession::partner(std::string_view name) {
@@ -187,16 +185,14 @@ Task<PartnerResponse> Partner::get(std::string path, PartnerHeaders headers) con
     return session_->call(name_, PartnerMethod::get, std::move(path), {}, false, std::move(headers));
 }
 
-Task<PartnerResponse> Partner::post(std::string path, boost::json::value body,
-                                    PartnerHeaders headers) const {
-    return session_->call(name_, PartnerMethod::post, std::move(path), boost::json::serialize(body),
-                          true, std::move(headers));
+Task<PartnerResponse> Partner::post(std::string path, Document body, PartnerHeaders headers) const {
+    return session_->call(name_, PartnerMethod::post, std::move(path), body.to_json_text(), true,
+                          std::move(headers));
 }
 
-Task<PartnerResponse> Partner::put(std::string path, boost::json::value body,
-                                   PartnerHeaders headers) const {
-    return session_->call(name_, PartnerMethod::put, std::move(path), boost::json::serialize(body),
-                          true, std::move(headers));
+Task<PartnerResponse> Partner::put(std::string path, Document body, PartnerHeaders headers) const {
+    return session_->call(name_, PartnerMethod::put, std::move(path), body.to_json_text(), true,
+                          std::move(headers));
 }
 
 Task<PartnerResponse> Partner::remove(std::string path, PartnerHeaders headers) const {

@@ -1,5 +1,6 @@
 // PersistenceSession: one user's persistence for one invocation. It caches
 // this skill's data so a handler may call get() freely: one GET per invocation.
+#include <skill/json.hpp>
 #include <skill/persistence.hpp>
 
 namespace skill {
@@ -35,8 +36,8 @@ PersistenceSession::PersistenceSession(PersistenceTransport* transport, std::str
                                        HeaderList trace_headers)
     : transport_(transport), token_(std::move(token)), trace_headers_(std::move(trace_headers)) {}
 
-Task<boost::json::value> PersistenceSession::call(PersistenceTransport::Operation op,
-                                                  const boost::json::object* data, bool replace) {
+Task<Document> PersistenceSession::call(PersistenceTransport::Operation op, const Document* data,
+                                        bool replace) {
     if (transport_ == nullptr) {
         throw PersistenceError(PersistenceErrc::unavailable, "persistence is not configured");
     }
@@ -56,9 +57,24 @@ namespace {
 
 // A null answer (404: nothing stored) becomes an empty Document, so "no data"
 // and "some data" read the same way in a handler.
-Document to_document(boost::json::value value) {
-    if (value.is_null()) return Document();
-    return Document(std::move(value));
+Document present(Document value) {
+    if (!value) return Document();
+    return value;
+}
+
+std::string_view kind_name(const Document& d) {
+    if (!d.exists()) return "a missing Document";
+    switch (json_of(d).kind()) {
+        case boost::json::kind::null: return "null";
+        case boost::json::kind::bool_: return "a boolean";
+        case boost::json::kind::int64:
+        case boost::json::kind::uint64:
+        case boost::json::kind::double_: return "a number";
+        case boost::json::kind::string: return "a string";
+        case boost::json::kind::array: return "an array";
+        case boost::json::kind::object: return "an object";
+    }
+    return "not an object";
 }
 
 }  // namespace
@@ -66,19 +82,23 @@ Document to_document(boost::json::value value) {
 Task<Document> PersistenceSession::get() {
     if (cached_) co_return *cached_;
     auto value = co_await call(PersistenceTransport::Operation::get);
-    cached_ = to_document(std::move(value));
+    cached_ = present(std::move(value));
     co_return *cached_;
 }
 
 Task<Document> PersistenceSession::get_all() {
     // Other skills' data is not ours to cache: always ask the service.
-    co_return to_document(co_await call(PersistenceTransport::Operation::get_all));
+    co_return present(co_await call(PersistenceTransport::Operation::get_all));
 }
 
-Task<Document> PersistenceSession::set(boost::json::object data, bool replace) {
+Task<Document> PersistenceSession::set(Document data, bool replace) {
+    if (!data.is_object()) {
+        throw std::invalid_argument("persistence set(): the data must be a JSON object, not " +
+                                    std::string(kind_name(data)));
+    }
     auto stored = co_await call(PersistenceTransport::Operation::set, &data, replace);
     // The service answers with what it now holds (after a merge, more than `data`).
-    cached_ = to_document(std::move(stored));
+    cached_ = present(std::move(stored));
     co_return *cached_;
 }
 

@@ -29,11 +29,13 @@ Response& Response::with_card(Card c) & {
 Response& Response::with_kit(KitAction kit) & {
     if (!result) result.emplace();
     // One kit per response: a second call replaces the first.
-    result->data["use_kit"] = boost::json::object{
+    Document parameters = kit.parameters.exists() ? std::move(kit.parameters) : Document::object();
+    Document use_kit{
         {"kit_name", kit.kit_name},
         {"action", kit.action},
-        {"parameters", std::move(kit.parameters)},
+        {"parameters", std::move(parameters)},
     };
+    result->data = std::move(result->data).with("use_kit", std::move(use_kit));
     return *this;
 }
 

@@ -4,6 +4,7 @@
 #include <skill/partner_http.hpp>
 #include <skill/net/task_bridge.hpp>
 
+#include <skill/json.hpp>
 #include <skill/log.hpp>
 
 #include <boost/asio/error.hpp>
@@ -160,7 +161,7 @@ Task<PartnerResponse> HttpPartnerTransport::call(Call call) {
             boost::system::error_code ec;
             auto value = boost::json::parse(answer.text, ec);
             if (!ec) {
-                answer.body = Document(std::move(value));
+                answer.body = to_document(std::move(value));
             } else if (answer.ok()) {
                 throw error(PartnerErrc::bad_response, call.partner, call.method,
                             "the answer is not JSON", http_status);

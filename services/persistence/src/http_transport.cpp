@@ -231,7 +231,7 @@ void write_head(std::string& out, std::string_view line, std::string_view token,
 }
 
 // `value` as boost::json::serialize writes it, appended without a temporary string.
-void append_json(std::string& out, const boost::json::object& value) {
+void append_json(std::string& out, const boost::json::value& value) {
     boost::json::serializer serializer;
     serializer.reset(&value);
     char buffer[512];
@@ -300,9 +300,9 @@ bool HttpPersistenceTransport::serialize_request(const Call& call, std::string& 
     const std::size_t head_size = wire.size();
     if (is_set) {
         // Both branches lvalues: with a temporary object() the ternary would copy *call.data.
-        static const boost::json::object no_data;
+        static const boost::json::value no_data = boost::json::object();
         wire += R"({"data":)";
-        append_json(wire, call.data != nullptr ? *call.data : no_data);
+        append_json(wire, call.data != nullptr ? json_of(*call.data) : no_data);
         wire += '}';
     }
     raw.method =
@@ -330,7 +330,7 @@ net::Request HttpPersistenceTransport::make_request(const Call& call) const {
             method = http::verb::post;
             target = url_.path + (call.replace ? "/entry" : "/entry?replace=false");
             boost::json::object data;
-            data["data"] = call.data != nullptr ? *call.data : boost::json::object();
+            data["data"] = call.data != nullptr ? object_of(*call.data) : boost::json::object();
             body = boost::json::serialize(data);
             break;
         }
@@ -348,7 +348,7 @@ net::Request HttpPersistenceTransport::make_request(const Call& call) const {
     return request;
 }
 
-Task<boost::json::value> HttpPersistenceTransport::call(Call call) {
+Task<Document> HttpPersistenceTransport::call(Call call) {
     const auto started = std::chrono::steady_clock::now();
     int http_status = 0;
     try {
@@ -380,7 +380,7 @@ Task<boost::json::value> HttpPersistenceTransport::call(Call call) {
         if (!answer.error) http_status = static_cast<int>(answer.status);
         auto value = settle(call.operation, answer.error, http_status, answer.body);
         report(call, http_status, nullptr, started);
-        co_return value;
+        co_return to_document(std::move(value));
     } catch (const PersistenceError& e) {
         report(call, e.http_status() != 0 ? e.http_status() : http_status, &e, started);
         throw;

@@ -1,7 +1,8 @@
 #pragma once
 // skill.conf as a skill sees it: every [section] key after ${ENV:default}
 // interpolation and SECTION_KEY environment overrides (docs/configuration.md).
-#include <functional>
+#include <skill/function.hpp>
+
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -18,7 +19,7 @@ public:
 
 class Config {
 public:
-    using Getenv = std::function<std::optional<std::string>(const std::string&)>;
+    using Getenv = Function<std::optional<std::string>(const std::string&)>;
 
     /// Parse INI text. `getenv` defaults to the process environment.
     static Config parse(std::string_view ini_text, const Getenv& getenv = {});

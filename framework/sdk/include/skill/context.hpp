@@ -61,8 +61,8 @@ public:
     const std::vector<SlotValue>& raw_slot(std::string_view name) const;
 
     /// The values of a `context.configuration` entry (empty when absent). Each is any JSON
-    /// value: check its kind (`v.is_bool()`, `v.if_string()`...) before reading it.
-    const std::vector<boost::json::value>& configuration(std::string_view key) const;
+    /// value: read it with the typed accessors (`v.as_bool()`, `v.as_string()`...).
+    const std::vector<Document>& configuration(std::string_view key) const;
 
     /// The persistence session of this user (see skill/persistence.hpp).
     /// Throws PersistenceError(unavailable) when persistence is not configured.

@@ -1,17 +1,27 @@
 #pragma once
-// Document: a read-only JSON document that is safe to traverse at any depth
-// (the original SDK's Hasher, fixed). A missing key, a wrong type or an index
-// out of range yields an empty Document, never an exception:
+// Document: a JSON value that is safe to traverse at any depth (the original SDK's Hasher,
+// fixed), and the JSON a handler sends. A missing key, a wrong type or an index out of
+// range yields an empty ("missing") Document, never an exception:
 //
 //   auto data = co_await ctx.persistence().get();
 //   if (auto name = data["profile"]["name"].as_string()) ...
 //   int visits = data["stats"]["visits"].value_or(0);
 //
-// Copies are cheap: they share the parsed tree.
-#include <boost/json/value.hpp>
-
+// Built like a Boost.JSON value: a braced list whose every element is a two-element list
+// with a string first is an object, any other list an array.
+//
+//   skill::Document user{{"name", "Anna"}, {"visits", 3}, {"tags", {"a", "b"}}};
+//   auto more = data.with("visits", visits + 1);   // a copy with one member set
+//
+// Beware list-initialisation: `Document{other}` is a one-element array holding `other` (an
+// object, if `other` is a two-element array with a string first), not a copy. Copy with
+// `Document copy = other;` or `Document copy(other);`.
+//
+// A Document is immutable: copies are cheap (they share the tree, with an atomic reference
+// count) and may be made and read on any thread. Boost.JSON interop: skill/json.hpp.
+#include <cstddef>
 #include <cstdint>
-#include <memory>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,8 +32,58 @@ namespace skill {
 
 class Document {
 public:
-    Document();  // empty (missing)
-    explicit Document(boost::json::value value);
+    /// Missing: no value at all (`to_json_text()` writes it as null).
+    Document() noexcept = default;
+    /// JSON null (present, unlike a missing Document).
+    Document(std::nullptr_t);
+    Document(bool value);
+    template <class Integer>
+        requires(std::is_integral_v<Integer> && !std::is_same_v<Integer, bool>)
+    Document(Integer value) {
+        if constexpr (std::is_signed_v<Integer>) *this = from_int(value);
+        else *this = from_uint(value);
+    }
+    Document(double value);
+    Document(const char* text);
+    Document(std::string_view text);
+    Document(const std::string& text);
+    /// A list of pairs with a string first is an object, else an array (see above).
+    Document(std::initializer_list<Document> items);
+    /// Not a string and not a bool: a pointer here is a mistake.
+    Document(const void*) = delete;
+
+    /// An empty object `{}` / an empty array `[]`.
+    static Document object();
+    static Document array();
+
+    Document(const Document& other) noexcept : tree_(other.tree_), node_(other.node_) {
+        if (tree_ != nullptr) retain(tree_);
+    }
+    Document(Document&& other) noexcept : tree_(other.tree_), node_(other.node_) {
+        other.tree_ = nullptr;
+        other.node_ = nullptr;
+    }
+    Document& operator=(const Document& other) noexcept {
+        Document copy(other);
+        swap(copy);
+        return *this;
+    }
+    Document& operator=(Document&& other) noexcept {
+        Document moved(static_cast<Document&&>(other));
+        swap(moved);
+        return *this;
+    }
+    ~Document() {
+        if (tree_ != nullptr) release(tree_);
+    }
+    void swap(Document& other) noexcept {
+        auto* tree = tree_;
+        tree_ = other.tree_;
+        other.tree_ = tree;
+        auto* node = node_;
+        node_ = other.node_;
+        other.node_ = node;
+    }
 
     Document operator[](std::string_view key) const;  // object member, else empty
     Document operator[](std::size_t index) const;     // array element, else empty
@@ -63,15 +123,29 @@ public:
     }
     std::string value_or(const char* fallback) const { return value_or(std::string(fallback)); }
 
-    /// The JSON node (a null value when missing).
-    const boost::json::value& json() const noexcept;
-    /// The node as an object (an empty object when it is not one); handy to modify and set().
-    boost::json::object object() const;
+    /// A copy with member `key` set to `value` (added, or replaced in place); a Document
+    /// that is not an object (missing included) becomes an object holding only that member.
+    /// The copy costs the size of this node; on an rvalue no other handle shares, it is
+    /// set in place, so `Document::object().with("a", 1).with("b", 2)` copies nothing.
+    Document with(std::string_view key, Document value) const&;
+    Document with(std::string_view key, Document value) &&;
+
+    /// The node as compact JSON text ("null" when missing), as Boost.JSON serialises it.
+    std::string to_json_text() const;
 
 private:
-    Document(std::shared_ptr<const boost::json::value> root, const boost::json::value* node);
-    std::shared_ptr<const boost::json::value> root_;
-    const boost::json::value* node_ = nullptr;
+    friend struct DocumentAccess;  // skill/json.hpp, in document.cpp
+    struct Tree;                   // the shared, reference-counted root (document.cpp)
+    struct Node;                   // never defined: stands for a node of the tree
+
+    Document(Tree* tree, const Node* node) noexcept : tree_(tree), node_(node) {}  // adopts
+    static Document from_int(std::int64_t value);
+    static Document from_uint(std::uint64_t value);
+    static void retain(Tree* tree) noexcept;
+    static void release(Tree* tree) noexcept;
+
+    Tree* tree_ = nullptr;
+    const Node* node_ = nullptr;
 };
 
 }  // namespace skill

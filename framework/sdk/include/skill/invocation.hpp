@@ -1,8 +1,7 @@
 #pragma once
 // The parsed invocation (SPI 1.4.1): plain data, no behaviour.
 // See docs/protocol.md for the wire form.
-#include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
+#include <skill/document.hpp>
 
 #include <cstdint>
 #include <map>
@@ -19,8 +18,8 @@ struct SlotValue {
     std::string value;
     std::vector<std::int64_t> nested_in;
     std::vector<std::int64_t> overlaps_with;
-    /// string -> string (the parser refuses other values)
-    boost::json::object extras;
+    /// string -> string (the SPI's; the parser refuses other values)
+    std::map<std::string, std::string> extras;
 };
 
 struct Session {
@@ -39,7 +38,7 @@ struct Invocation {
     /// service tokens, e.g. "cvi" (never logged)
     std::map<std::string, std::string> tokens;
     /// skill configuration: key -> values, each any JSON value (a string, a boolean, ...)
-    std::map<std::string, std::vector<boost::json::value>> configuration;
+    std::map<std::string, std::vector<Document>> configuration;
     std::string client_type_name;
     std::string user_profile_config;
     std::optional<Session> session;

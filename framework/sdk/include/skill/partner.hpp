@@ -7,20 +7,18 @@
 //   if (answer.status == 404) co_return skill::tell("I don't know that city.");
 //   double celsius = answer.body["temp"].value_or(0.0);
 //
-//   boost::json::value order = {{"item", "pizza"}};   // named: GCC 12 and co_await temporaries
+//   skill::Document order{{"item", "pizza"}};   // named: GCC 12 and co_await temporaries
 //   auto placed = co_await ctx.partner("shop").post("/orders", order);
 //
 // 2xx, 3xx and 4xx answers are returned (the handler reads `status`); everything else (5xx,
 // no answer in time, unreachable, TLS refused, circuit open, ...) throws a PartnerError, which,
 // uncaught, gets the runtime's apology like a PersistenceError.
 #include <skill/document.hpp>
+#include <skill/function.hpp>
 #include <skill/persistence.hpp>  // HeaderList (trace headers)
 #include <skill/task.hpp>
 
-#include <boost/json/value.hpp>
-
 #include <chrono>
-#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -104,10 +102,9 @@ public:
 
     /// `path` starts with '/' and is appended to the partner's URL; a query is allowed.
     Task<PartnerResponse> get(std::string path, PartnerHeaders headers = {}) const;
-    Task<PartnerResponse> post(std::string path, boost::json::value body,
-                               PartnerHeaders headers = {}) const;
-    Task<PartnerResponse> put(std::string path, boost::json::value body,
-                              PartnerHeaders headers = {}) const;
+    /// `body` is sent as JSON text (a missing Document as null).
+    Task<PartnerResponse> post(std::string path, Document body, PartnerHeaders headers = {}) const;
+    Task<PartnerResponse> put(std::string path, Document body, PartnerHeaders headers = {}) const;
     /// DELETE.
     Task<PartnerResponse> remove(std::string path, PartnerHeaders headers = {}) const;
 
@@ -122,7 +119,7 @@ private:
 class PartnerSession {
 public:
     /// `transport` null: no partner declared. `trace_headers` is called at the first call.
-    PartnerSession(PartnerTransport* transport, std::function<HeaderList()> trace_headers);
+    PartnerSession(PartnerTransport* transport, Function<HeaderList()> trace_headers);
 
     /// Throws PartnerError(unknown_partner) when `name` is not declared.
     Partner partner(std::string_view name);
@@ -136,7 +133,7 @@ public:
 
 private:
     PartnerTransport* transport_;
-    std::function<HeaderList()> make_trace_headers_;  // empty once called
+    Function<HeaderList()> make_trace_headers_;  // empty once called
     HeaderList trace_headers_;
     std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
     int calls_ = 0;

@@ -3,18 +3,16 @@
 // the invocation's `tokens.cvi` (protocol.md §5, docs/persistence.md).
 //
 //   auto data = co_await ctx.persistence().get();          // one GET per invocation, cached
-//   boost::json::object data{{"name", "Anna"}};     // a named object: GCC 12 mishandles
+//   skill::Document data{{"name", "Anna"}};        // a named object: GCC 12 mishandles
 //   co_await ctx.persistence().set(data);            // braced temporaries inside co_await
 //   co_await ctx.persistence().set(data, false);     // keep existing keys (atomic merge)
 //
 // Every failure is a PersistenceError; "no data yet" is an empty Document.
 #include <skill/document.hpp>
+#include <skill/function.hpp>
 #include <skill/task.hpp>
 
-#include <boost/json/object.hpp>
-
 #include <chrono>
-#include <functional>
 #include <optional>
 #include <type_traits>
 #include <stdexcept>
@@ -59,17 +57,17 @@ public:
     struct Call {
         Operation operation;
         const std::string& token;                  // bearer token (never logged)
-        const boost::json::object* data = nullptr;  // set only
+        const Document* data = nullptr;              // set only: an object
         bool replace = true;                         // set only
         const HeaderList& trace_headers;             // passed on verbatim
         // The invocation's deadline: no call outlives it.
         std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
     };
     virtual ~PersistenceTransport() = default;
-    /// get: the data object (null value when there is none); get_all: the
-    /// object keyed by skill id; set: the stored data object; remove: null.
+    /// get: the data object (JSON null or missing when there is none); get_all: the
+    /// object keyed by skill id; set: the stored data object; remove: null or missing.
     /// Throws PersistenceError.
-    virtual Task<boost::json::value> call(Call call) = 0;
+    virtual Task<Document> call(Call call) = 0;
 };
 
 class PersistenceSession {
@@ -89,9 +87,10 @@ public:
     Task<Document> get();
     /// All of this user's data, keyed by skill id.
     Task<Document> get_all();
-    /// Store `data`. replace = false keeps keys that already exist (merged atomically
+    /// Store `data`, an object (anything else throws std::invalid_argument naming its kind,
+    /// before any call). replace = false keeps keys that already exist (merged atomically
     /// by the service). Returns the data now stored.
-    Task<Document> set(boost::json::object data, bool replace = true);
+    Task<Document> set(Document data, bool replace = true);
     /// Delete this skill's data for this user.
     Task<void> remove();
 
@@ -103,12 +102,12 @@ public:
     void set_deadline(std::chrono::steady_clock::time_point deadline) noexcept { deadline_ = deadline; }
 
 private:
-    Task<boost::json::value> call(PersistenceTransport::Operation op,
-                                  const boost::json::object* data = nullptr, bool replace = true);
+    Task<Document> call(PersistenceTransport::Operation op, const Document* data = nullptr,
+                        bool replace = true);
     PersistenceTransport* transport_;
     std::string token_;
     HeaderList trace_headers_;
-    std::function<HeaderList()> make_trace_headers_;  // empty once called
+    Function<HeaderList()> make_trace_headers_;  // empty once called
     std::optional<Document> cached_;
     std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
     int calls_ = 0;

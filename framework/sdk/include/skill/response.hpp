@@ -2,7 +2,7 @@
 // What a handler answers: build with tell() / ask() / ask_freetext() and chain.
 //
 //   co_return skill::tell("Hello!").with_card({.title_text = "Hello"});
-#include <boost/json/object.hpp>
+#include <skill/document.hpp>
 
 #include <map>
 #include <optional>
@@ -28,19 +28,19 @@ struct Card {
 struct KitAction {
     std::string kit_name{};
     std::string action{};
-    boost::json::object parameters{};
+    Document parameters{};  // a JSON object; missing is sent as {}
 };
 
 /// result.delayedClientTask: invoke `intent` after `offset` (ISO duration) from `reference`.
 struct DelayedClientTask {
     std::string intent{};
-    boost::json::object parameters{};
+    Document parameters{};  // a JSON object; missing is sent as {}
     std::string reference = "SPEECH_END";
     std::string offset{};  // e.g. "PT10S"
 };
 
 struct Result {
-    boost::json::object data{};  // use_kit goes here
+    Document data{};  // a JSON object (use_kit goes here); missing is sent as {}
     bool local = true;
     std::string target_device_id{};
     std::optional<DelayedClientTask> delayed_client_task{};

@@ -10,6 +10,7 @@
 #include <limits>
 #include <optional>
 #include <skill/net/http_client.hpp>
+#include <skill/json.hpp>
 #include <skill/persistence.hpp>
 #include <string>
 #include <string_view>
@@ -95,7 +96,7 @@ class HttpPersistenceTransport final : public PersistenceTransport {
     HttpPersistenceTransport(const PersistenceOptions& options, net::HttpClient& client,
                              CircuitBreaker& breaker);
 
-    Task<boost::json::value> call(Call call) override;
+    Task<Document> call(Call call) override;
 
   private:
     /// The answer (or the failure) of one exchange → the call's value or its

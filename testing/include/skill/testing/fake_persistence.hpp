@@ -10,8 +10,6 @@
 // The token of an invocation is the user. Single-threaded, like a skill's I/O thread.
 #include <skill/persistence.hpp>
 
-#include <boost/json/object.hpp>
-
 #include <chrono>
 #include <map>
 #include <optional>
@@ -25,27 +23,29 @@ public:
     /// `skill_id` keys this skill's data in get_all().
     explicit FakePersistence(std::string skill_id = "test");
 
-    Task<boost::json::value> call(Call call) override;
+    Task<Document> call(Call call) override;
 
     /// The next `times` calls throw PersistenceError(code) instead of answering.
     void fail_next(PersistenceErrc code = PersistenceErrc::unreachable, int times = 1);
     /// The next `times` calls wait `delay` first (on the caller's executor, cancellable).
     void delay_next(std::chrono::milliseconds delay, int times = 1);
 
-    /// Seed or read a user's data for this skill (or another skill, for get_all()).
-    void put(const std::string& user, boost::json::object data);
-    void put(const std::string& user, const std::string& skill_id, boost::json::object data);
-    std::optional<boost::json::object> data(const std::string& user) const;
+    /// Seed or read a user's data for this skill (or another skill, for get_all()). `data`
+    /// is an object (anything else throws std::invalid_argument); data() is a missing
+    /// Document when nothing is stored.
+    void put(const std::string& user, Document data);
+    void put(const std::string& user, const std::string& skill_id, Document data);
+    Document data(const std::string& user) const;
 
     /// Every call that reached the fake (injected failures included), in order.
     const std::vector<Operation>& operations() const noexcept { return operations_; }
     std::size_t calls() const noexcept { return operations_.size(); }
 
 private:
-    boost::json::value answer(const Call& call);
+    Document answer(const Call& call);
 
     std::string skill_id_;
-    std::map<std::string, std::map<std::string, boost::json::object>> users_;  // user -> skill -> data
+    std::map<std::string, std::map<std::string, Document>> users_;  // user -> skill -> data
     std::vector<Operation> operations_;
     PersistenceErrc failure_ = PersistenceErrc::unreachable;
     int failures_left_ = 0;

@@ -13,7 +13,6 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <utility>
 
 namespace skill::testing {
@@ -32,15 +31,9 @@ public:
     InvocationBuilder& session(std::string id, std::map<std::string, std::string> attributes = {},
                                bool is_new = true);
     /// Adds one value to configuration entry `key`: any JSON value
-    /// (`.configuration("activateSomeFeature", true)`, `nullptr` is JSON null) or a string;
-    /// call again for a list.
-    InvocationBuilder& configuration(std::string key, boost::json::value value);
-    template <class String>
-        requires(std::is_convertible_v<const String&, std::string_view> &&
-                 !std::is_same_v<String, std::nullptr_t>)
-    InvocationBuilder& configuration(std::string key, const String& value) {
-        return configuration_string(std::move(key), value);
-    }
+    /// (`.configuration("activateSomeFeature", true)`, `nullptr` is JSON null, a string,
+    /// `{{"a", 1}}`); call again for a list.
+    InvocationBuilder& configuration(std::string key, Document value);
     /// Without a session the invocation carries none (the runtime then treats it as new).
     InvocationBuilder& no_session();
 
@@ -49,8 +42,6 @@ public:
     std::string json() const;
 
 private:
-    InvocationBuilder& configuration_string(std::string key, std::string_view value);
-
     Invocation invocation_;
 };
 
