@@ -6,7 +6,7 @@
 // equal Invocation; whatever the tree path refuses, the fast path must decline.
 #include "invocation_parser.hpp"
 
-#include <skill/slots.hpp>
+#include <skill/time.hpp>
 
 #include <algorithm>
 #include <cmath>

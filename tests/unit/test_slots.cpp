@@ -1,7 +1,7 @@
 // Slot text conversions (skill/slots.hpp) and SlotError's message.
 #include <skill/context.hpp>
 #include <skill/errors.hpp>
-#include <skill/slots.hpp>
+#include <skill/time.hpp>
 
 #include <catch2/catch.hpp>
 

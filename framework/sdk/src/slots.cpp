@@ -1,6 +1,6 @@
 // Slot text -> typed values. Strict: the whole text (minus surrounding ASCII whitespace) must
 // be one valid value, otherwise std::nullopt; nothing is guessed or half-read.
-#include <skill/slots.hpp>
+#include <skill/time.hpp>
 
 #include <skill/ascii.hpp>
 #include <array>

@@ -18,7 +18,7 @@
 #include <skill/persistence.hpp>  // HeaderList (trace headers)
 #include <skill/task.hpp>
 
-#include <chrono>
+#include <skill/clock.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>

@@ -12,7 +12,7 @@
 #include <skill/function.hpp>
 #include <skill/task.hpp>
 
-#include <chrono>
+#include <skill/clock.hpp>
 #include <optional>
 #include <type_traits>
 #include <stdexcept>

@@ -8,5 +8,6 @@
 #include <skill/partner.hpp>
 #include <skill/persistence.hpp>
 #include <skill/response.hpp>
+#include <skill/sleep.hpp>
 #include <skill/slots.hpp>
 #include <skill/task.hpp>

@@ -6,7 +6,7 @@
 //   co_await skill::sleep_for(std::chrono::milliseconds(200));
 #include <skill/task.hpp>
 
-#include <chrono>
+#include <skill/clock.hpp>
 
 namespace skill {
 
