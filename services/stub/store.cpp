@@ -4,6 +4,7 @@
 #include "store.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -12,12 +13,105 @@
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
+#include <functional>
 #include <skill/log.hpp>
 
 #include "entry_table.hpp"
 #include "json_numbers.hpp"
 
 namespace skill::stub {
+
+namespace {
+
+/// Stripes of (user, skill) keys, each with its count of writes started. A write
+/// makes the cached entries of every key of its stripe look stale: a miss, never
+/// a wrong answer.
+constexpr std::size_t version_stripes = 4096;
+
+std::atomic<std::uint64_t> next_store_id{1};
+
+std::size_t key_hash(std::string_view user, std::string_view skill) noexcept {
+    const std::size_t h = std::hash<std::string_view>{}(user);
+    return h ^ (std::hash<std::string_view>{}(skill) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+}
+
+/// One thread's cache of entries for Store::read_cached(): what the gets and
+/// writes of its callers answered, each tagged with its stripe's version at the
+/// time. 64 sets of 4, like the token cache; entries of several stores may mix.
+class ReadCache {
+  public:
+    struct Entry {
+        std::uint64_t store = 0;  // 0: unused
+        std::size_t hash = 0;
+        std::uint64_t version = 0;
+        bool found = false;
+        std::int64_t id = 0;
+        std::string user;
+        std::string skill;
+        std::string data;
+    };
+
+    Entry* find(std::uint64_t store, std::size_t hash, std::string_view user,
+                std::string_view skill) noexcept {
+        const std::size_t first = set_of(hash) * ways;
+        for (std::size_t i = first; i < first + ways; ++i) {
+            Entry& e = entries_[i];
+            if (e.store == store && e.hash == hash && e.user == user && e.skill == skill) return &e;
+        }
+        return nullptr;
+    }
+
+    /// Keeps what `r` says the entry of (user, skill) is at `version`; an entry too
+    /// large to keep is dropped instead.
+    void remember(std::uint64_t store, std::size_t hash, std::string_view user,
+                  std::string_view skill, std::uint64_t version, const StoreResult& r) {
+        Entry* e = find(store, hash, user, skill);
+        const bool fits = r.data.size() <= Store::read_cache_max_bytes &&
+                          user.size() + skill.size() <= max_key_bytes;
+        if (!fits) {
+            if (e) e->store = 0;
+            return;
+        }
+        if (e && e->version > version) return;  // a later answer was kept already
+        if (!e) {
+            e = &victim(hash);
+            e->store = store;
+            e->hash = hash;
+            e->user = user;
+            e->skill = skill;
+        }
+        e->version = version;
+        e->found = r.found;
+        e->id = r.id;
+        e->data = r.data;
+    }
+
+  private:
+    static constexpr std::size_t ways = 4;
+    static constexpr std::size_t sets = Store::read_cache_entries / ways;
+    static constexpr std::size_t max_key_bytes = 1024;
+
+    static std::size_t set_of(std::size_t hash) noexcept { return (hash >> 12) % sets; }
+
+    Entry& victim(std::size_t hash) noexcept {
+        const std::size_t set = set_of(hash);
+        for (std::size_t i = set * ways; i < (set + 1) * ways; ++i)
+            if (entries_[i].store == 0) return entries_[i];
+        const std::size_t way = next_victim_[set]++ % ways;
+        return entries_[set * ways + way];
+    }
+
+    std::array<Entry, Store::read_cache_entries> entries_;
+    std::array<unsigned char, sets> next_victim_{};
+};
+
+thread_local std::unique_ptr<ReadCache> t_read_cache;
+
+bool cacheable(Operation::Kind kind) {
+    return kind != Operation::Kind::get_all;
+}
+
+}  // namespace
 
 struct Store::Pending {
     explicit Pending(Operation o) : op(std::move(o)) {}
@@ -27,9 +121,25 @@ struct Store::Pending {
     /// On that executor: resumes the caller with `result`.
     virtual void resume() = 0;
 
+    /// On that executor, before resume(): a result that tells the entry's committed
+    /// state goes into the thread's read cache.
+    void remember() const {
+        if (!result.ok || !cacheable(op.kind) || store == 0) return;
+        if (!t_read_cache) t_read_cache = std::make_unique<ReadCache>();
+        // A remove's `found` says whether it deleted a row; either way there is none now.
+        static const StoreResult none;
+        const StoreResult& now = op.kind == Operation::Kind::remove ? none : result;
+        t_read_cache->remember(store, hash, op.user, op.skill, version, now);
+    }
+
     Operation op;
     StoreResult result;
     std::size_t cost = 0;  // counted in queued_write_bytes_ while queued or running
+    // Set by the DB thread for the read cache: the store's id (0: not run), the key's
+    // hash and its stripe's version after this operation.
+    std::uint64_t store = 0;
+    std::size_t hash = 0;
+    std::uint64_t version = 0;
 };
 
 /// The transaction statements of a batch, prepared once: run from SQL text,
@@ -103,7 +213,9 @@ StoreResult apply_isolated(EntryTable& table, Operation& op) {
 }  // namespace
 
 Store::Store(const std::string& path, std::size_t max_queued_write_bytes)
-    : max_queued_write_bytes_(max_queued_write_bytes) {
+    : id_(next_store_id.fetch_add(1)),
+      versions_(new std::atomic<std::uint64_t>[version_stripes]()),
+      max_queued_write_bytes_(max_queued_write_bytes) {
     try {
         table_ = std::make_unique<EntryTable>(path);
         tx_ = std::make_unique<Transaction>(table_->db());
@@ -133,6 +245,23 @@ boost::asio::awaitable<StoreResult> Store::submit(Operation op) {
     // Not a coroutine itself: the awaitable async_initiate returns is the only frame.
     return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(StoreResult)>(
         initiate, boost::asio::use_awaitable, std::move(op));
+}
+
+std::atomic<std::uint64_t>& Store::version_of(std::size_t key_hash) const noexcept {
+    return versions_[key_hash % version_stripes];
+}
+
+std::optional<StoreResult> Store::read_cached(std::string_view user, std::string_view skill) const {
+    if (!t_read_cache) return std::nullopt;
+    const std::size_t hash = key_hash(user, skill);
+    const auto* e = t_read_cache->find(id_, hash, user, skill);
+    // Acquire: pairs with the DB thread's release of a write's new version.
+    if (!e || e->version != version_of(hash).load(std::memory_order_acquire)) return std::nullopt;
+    std::optional<StoreResult> r(std::in_place);
+    r->found = e->found;
+    r->id = e->id;
+    if (e->found) r->data = e->data;
+    return r;
 }
 
 void Store::enqueue(std::unique_ptr<Pending> pending) {
@@ -250,6 +379,7 @@ void Store::execute(Batch& batch) {
         // cannot make the commit fail half-way with SQLITE_BUSY.
         (reads_only ? tx_->begin_read : tx_->begin).run();
         for (const auto& pending : batch) {
+            stamp(*pending);
             pending->result = apply_isolated(*table_, pending->op);
             // SQLite rolled the whole transaction back: the operations after this
             // one would run (and commit) one by one. Fail the batch instead.
@@ -276,6 +406,20 @@ void Store::execute(Batch& batch) {
     complete(batch);
 }
 
+void Store::stamp(Pending& pending) const noexcept {
+    const auto& op = pending.op;
+    if (!cacheable(op.kind)) return;
+    pending.store = id_;
+    pending.hash = key_hash(op.user, op.skill);
+    auto& version = version_of(pending.hash);
+    pending.version = version.load(std::memory_order_relaxed);  // only this thread writes it
+    if (writes(op.kind)) {
+        // Before the write: from now on a cached entry of this key is stale everywhere,
+        // and this write's answer is tagged with the version it leaves.
+        version.store(++pending.version, std::memory_order_release);
+    }
+}
+
 void Store::complete(Batch& batch) {
     // Group by executor, in queue order: each post takes the scheduler's lock and
     // may have to wake its I/O thread out of epoll_wait.
@@ -295,7 +439,10 @@ void Store::complete(Batch& batch) {
     batch.clear();
     for (auto& group : groups) {
         boost::asio::post(group.executor, [items = std::move(group.items)]() mutable {
-            for (auto& pending : items) pending->resume();
+            for (auto& pending : items) {
+                pending->remember();
+                pending->resume();
+            }
         });
     }
 }

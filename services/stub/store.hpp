@@ -6,12 +6,15 @@
 // time runs inside ONE transaction, so many writers share one fsync).
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -82,6 +85,17 @@ class Store {
     /// never refused.
     boost::asio::awaitable<StoreResult> submit(Operation op);
 
+    /// A get of (user, skill) answered on the calling thread, without the DB thread:
+    /// from this thread's cache of entries it read or wrote through this store, when
+    /// no write to that entry has started since (then it is the committed entry every
+    /// acknowledged write left). Nothing: not cached or maybe stale, submit() a get.
+    /// Never blocks. The cache is bounded (read_cache_entries per thread, entries of
+    /// up to read_cache_max_bytes). Writes by other processes to the file are not
+    /// seen here: the stub owns its database while it runs.
+    std::optional<StoreResult> read_cached(std::string_view user, std::string_view skill) const;
+    static constexpr std::size_t read_cache_entries = 256;
+    static constexpr std::size_t read_cache_max_bytes = 4096;
+
     /// The bytes of writes queued or in the running batch (weighed as submit() does).
     std::size_t queued_write_bytes() const;
     std::size_t max_queued_write_bytes() const noexcept { return max_queued_write_bytes_; }
@@ -107,9 +121,17 @@ class Store {
     void release(const Batch& batch);
     void run();
     void execute(Batch& batch);
+    /// On the DB thread, before `pending` runs: its key's version (a write bumps it).
+    void stamp(Pending& pending) const noexcept;
     /// Hands each result to its coroutine: one post per I/O thread, not one per operation.
     static void complete(Batch& batch);
 
+    /// Counts writes started per stripe of (user, skill) keys: written by the DB thread
+    /// before it applies a write, read by read_cached() to tell a current entry.
+    std::atomic<std::uint64_t>& version_of(std::size_t key_hash) const noexcept;
+
+    const std::uint64_t id_;  // tells this store's entries in a thread's cache from another's
+    std::unique_ptr<std::atomic<std::uint64_t>[]> versions_;
     std::unique_ptr<EntryTable> table_;  // used by the DB thread only
     std::unique_ptr<Transaction> tx_;    // used by the DB thread only
     mutable std::mutex mutex_;

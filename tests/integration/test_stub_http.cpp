@@ -121,6 +121,31 @@ TEST_CASE("set, get, merge, get_all and delete round-trip", "[stub][http]") {
     }
 }
 
+TEST_CASE("a get reads every acknowledged write, whichever I/O thread took either",
+          "[stub][http]") {
+    StubOptions options;
+    options.threads = 2;
+    RunningStub stub(std::move(options));
+    // Connections are handed to the threads in turn: a and b are served by different ones.
+    RawClient a(stub.port);
+    RawClient b(stub.port);
+    const std::string who = token("anna", "hello");
+    for (int i = 0; i < 40; ++i) {
+        RawClient& writer = i % 2 == 0 ? a : b;
+        RawClient& reader = i % 2 == 0 ? b : a;
+        // Both threads have read (and cached) the entry before it changes.
+        CHECK(writer.request("GET", data, {}, who).status == (i == 0 ? 404 : 200));
+        CHECK(reader.request("GET", data, {}, who).status == (i == 0 ? 404 : 200));
+        const std::string set = R"({"data":{"i":)" + std::to_string(i) + "}}";
+        REQUIRE(writer.request("POST", entry, set, who).status == 200);
+        CHECK(body_of(reader.request("GET", data, {}, who)) == json::value{{"i", i}});
+        CHECK(body_of(writer.request("GET", data, {}, who)) == json::value{{"i", i}});
+    }
+    REQUIRE(a.request("DELETE", entry, {}, who).status == 204);
+    CHECK(b.request("GET", data, {}, who).status == 404);
+    CHECK(a.request("GET", data, {}, who).status == 404);
+}
+
 TEST_CASE("get_all returns only the caller's data, across skills", "[stub][http]") {
     RunningStub stub;
     RawClient c(stub.port);

@@ -340,3 +340,92 @@ TEST_CASE("an unopenable path throws StoreError", "[store]") {
     TempDir dir;
     CHECK_THROWS_AS(Store((dir.path / "missing" / "x.db").string()), StoreError);
 }
+
+TEST_CASE("answers of this thread's calls are read back without the DB thread", "[store][cache]") {
+    TempDir dir;
+    Store store(dir.file("test.db"));
+    CHECK_FALSE(store.read_cached("u", "s"));  // never seen
+
+    const auto stored = call(store, op(Kind::set, "u", "s", {{"name", "Anna"}}));
+    store.pause();  // the DB thread answers nothing from here on
+    auto cached = store.read_cached("u", "s");
+    REQUIRE(cached);
+    CHECK(cached->ok);
+    CHECK(cached->found);
+    CHECK(cached->id == stored.id);
+    CHECK(cached->data == stored.data);
+    // Keys are compared whole: another user, another skill, are not that entry.
+    CHECK_FALSE(store.read_cached("u", "t"));
+    CHECK_FALSE(store.read_cached("v", "s"));
+    CHECK_FALSE(store.read_cached("us", ""));
+    store.resume();
+
+    // A get's answer, a missing entry's too.
+    const auto missing = call(store, op(Kind::get, "u", "none"));
+    CHECK_FALSE(missing.found);
+    cached = store.read_cached("u", "none");
+    REQUIRE(cached);
+    CHECK_FALSE(cached->found);
+
+    // A merge leaves the merged object, a remove no entry.
+    const auto merged = call(store, op(Kind::merge, "u", "s", {{"age", 3}}));
+    cached = store.read_cached("u", "s");
+    REQUIRE(cached);
+    CHECK(cached->data == merged.data);
+    CHECK(call(store, op(Kind::remove, "u", "s")).found);
+    cached = store.read_cached("u", "s");
+    REQUIRE(cached);
+    CHECK_FALSE(cached->found);
+    CHECK(cached->data.empty());
+}
+
+TEST_CASE("a write through another thread makes this thread's entry stale", "[store][cache]") {
+    TempDir dir;
+    Store store(dir.file("test.db"));
+    call(store, op(Kind::set, "u", "s", {{"v", 1}}));
+    REQUIRE(store.read_cached("u", "s"));
+    std::thread([&] { call(store, op(Kind::set, "u", "s", {{"v", 2}})); }).join();
+    // Acknowledged elsewhere: this thread's copy is no longer answered...
+    CHECK_FALSE(store.read_cached("u", "s"));
+    // ...and the get that replaces it is cached again.
+    CHECK(parsed(call(store, op(Kind::get, "u", "s"))) == boost::json::object{{"v", 2}});
+    const auto cached = store.read_cached("u", "s");
+    REQUIRE(cached);
+    CHECK(parsed(*cached) == boost::json::object{{"v", 2}});
+
+    // A write that started but failed answers nothing stale either.
+    const double inf = std::numeric_limits<double>::infinity();
+    CHECK_FALSE(call(store, op(Kind::set, "u", "s", {{"v", inf}})).ok);
+    const auto after = store.read_cached("u", "s");
+    CHECK((!after || parsed(*after) == boost::json::object{{"v", 2}}));
+}
+
+TEST_CASE("the read cache keeps small entries of one store only", "[store][cache]") {
+    TempDir dir;
+    {
+        Store store(dir.file("test.db"));
+        const std::string big(Store::read_cache_max_bytes, 'x');
+        REQUIRE(call(store, op(Kind::set, "u", "big", {{"p", big}})).ok);
+        CHECK_FALSE(store.read_cached("u", "big"));
+        REQUIRE(call(store, op(Kind::set, "u", "s", {{"k", 1}})).ok);
+        CHECK(store.read_cached("u", "s"));
+        // get_all is always read from the database.
+        call(store, op(Kind::get_all, "u", ""));
+        CHECK_FALSE(store.read_cached("u", ""));
+        // Far more keys than the cache holds: every answer is right or a miss.
+        for (int i = 0; i < 600; ++i)
+            call(store, op(Kind::set, "u" + std::to_string(i), "s", {{"i", i}}));
+        std::size_t hits = 0;
+        for (int i = 0; i < 600; ++i) {
+            const auto cached = store.read_cached("u" + std::to_string(i), "s");
+            if (!cached) continue;
+            ++hits;
+            CHECK(parsed(*cached) == boost::json::object{{"i", i}});
+        }
+        CHECK(hits > 0);
+        CHECK(hits <= Store::read_cache_entries);
+    }
+    // Another store on the same file (or any other) never answers from the first one's.
+    Store reopened(dir.file("test.db"));
+    CHECK_FALSE(reopened.read_cached("u", "s"));
+}
