@@ -541,3 +541,23 @@ TEST_CASE("timeouts and unreachable services count as breaker failures") {
               PersistenceErrc::circuit_open);
     }
 }
+
+TEST_CASE("is_bearer_token takes exactly RFC 6750's b64token", "[persistence][token]") {
+    auto b64 = [](unsigned char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+    };
+    for (int c = 0; c < 256; ++c) {
+        const std::string one(1, static_cast<char>(c));
+        INFO("byte " << c);
+        CHECK(skill::is_bearer_token(one) == b64(static_cast<unsigned char>(c)));
+        CHECK(skill::is_bearer_token("ab" + one + "cd") == b64(static_cast<unsigned char>(c)));
+        CHECK(skill::is_bearer_token("abc" + one + "==") == (b64(static_cast<unsigned char>(c)) || c == '='));
+    }
+    CHECK(skill::is_bearer_token("a=="));
+    CHECK_FALSE(skill::is_bearer_token("="));  // padding of nothing
+    CHECK_FALSE(skill::is_bearer_token("a=b"));
+    CHECK_FALSE(skill::is_bearer_token(""));
+    CHECK(skill::is_bearer_token(std::string(16 * 1024, 'a')));
+    CHECK_FALSE(skill::is_bearer_token(std::string(16 * 1024 + 1, 'a')));
+}
