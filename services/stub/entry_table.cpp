@@ -59,6 +59,7 @@ EntryTable::EntryTable(const std::string& path)
       // Not one upsert with RETURNING id: SQLite runs RETURNING through an
       // ephemeral table, which cost more than the whole rest of a set.
       update_(db_, "UPDATE entries SET data = ?2 WHERE id = ?1"),
+      update_known_(db_, "UPDATE entries SET data = ?2 WHERE id = ?1 AND user = ?3 AND skill = ?4"),
       insert_(db_, "INSERT INTO entries(user, skill, data) VALUES(?1, ?2, ?3)"),
       delete_(db_, "DELETE FROM entries WHERE user = ?1 AND skill = ?2") {}
 
@@ -113,9 +114,21 @@ StoreResult EntryTable::set(Operation& op) {
     }
     StoreResult r;
     r.found = true;
-    r.id = store(op, find_id(op), op.json);
+    // The id a read cache knew saves the lookup. A guarded update that matched no row
+    // changed nothing, so the one write below is still the only one that did.
+    r.id = op.known_id != 0 && update_known(op) ? op.known_id : store(op, find_id(op), op.json);
     r.data = std::move(op.json);
     return r;
+}
+
+bool EntryTable::update_known(const Operation& op) {
+    Query q(update_known_);
+    q->bind(1, op.known_id);
+    q->bind(2, op.json);
+    q->bind(3, op.user);
+    q->bind(4, op.skill);
+    q->step();
+    return sqlite3_changes(db_.handle()) == 1;
 }
 
 StoreResult EntryTable::merge(Operation& op) {

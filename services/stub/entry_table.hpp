@@ -36,6 +36,8 @@ class EntryTable {
     StoreResult merge(Operation& op);
     StoreResult remove(const Operation& op);
     std::optional<std::int64_t> find_id(const Operation& op);
+    /// Writes a set's data into row `op.known_id` if that row is (user, skill)'s.
+    bool update_known(const Operation& op);
     std::int64_t store(const Operation& op, std::optional<std::int64_t> id, std::string_view json);
 
     Database db_;
@@ -43,6 +45,7 @@ class EntryTable {
     Statement select_id_;
     Statement select_all_;
     Statement update_;
+    Statement update_known_;
     Statement insert_;
     Statement delete_;
 };

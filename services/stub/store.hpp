@@ -44,6 +44,9 @@ struct Operation {
     // The size of the request data this operation came from (the API sets the body's),
     // counted against the write queue's bound with `json` and the ids.
     std::size_t bytes = 0;
+    // set: the entry's id as the caller's read cache had it, 0 when unknown. Only a
+    // hint: the DB thread writes through it only if that row is still (user, skill)'s.
+    std::int64_t known_id = 0;
 };
 
 struct StoreResult {

@@ -262,6 +262,11 @@ Awaitable<Response> StubApi::store_data(Request& req, const Identity& who) {
     const auto kind = *replace ? Operation::Kind::set : Operation::Kind::merge;
     Operation op{kind, who.user, who.skill};
     op.bytes = req.body().size();
+    if (kind == Operation::Kind::set) {
+        // The entry's id, when this thread knows it: the DB thread need not look it up.
+        if (const auto cached = store_.read_cached(who.user, who.skill); cached && cached->found)
+            op.known_id = cached->id;
+    }
     const auto problem = parse_body(req.body(), op);
     if (!problem.empty()) {
         // Refused hostile input is worth a line; the token (and the query) never are.

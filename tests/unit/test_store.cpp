@@ -429,3 +429,26 @@ TEST_CASE("the read cache keeps small entries of one store only", "[store][cache
     Store reopened(dir.file("test.db"));
     CHECK_FALSE(reopened.read_cached("u", "s"));
 }
+
+TEST_CASE("a set's known id is a hint the DB thread checks", "[store][cache]") {
+    TempDir dir;
+    Store store(dir.file("test.db"));
+    const auto alice = call(store, op(Kind::set, "alice", "s", {{"who", "alice"}}));
+    const auto bob = call(store, op(Kind::set, "bob", "s", {{"who", "bob"}}));
+
+    auto hinted = op(Kind::set, "alice", "s", {{"who", "alice 2"}});
+    hinted.known_id = alice.id;
+    CHECK(call(store, std::move(hinted)).id == alice.id);
+
+    // Another user's id, a stale or made-up one: never written through.
+    for (const std::int64_t wrong : {bob.id, std::int64_t{9999}}) {
+        auto forged = op(Kind::set, "carol", "s", {{"who", "carol"}});
+        forged.known_id = wrong;
+        const auto carol = call(store, std::move(forged));
+        REQUIRE(carol.ok);
+        CHECK(carol.id != bob.id);
+    }
+    CHECK(parsed(call(store, op(Kind::get, "alice", "s"))) == boost::json::object{{"who", "alice 2"}});
+    CHECK(parsed(call(store, op(Kind::get, "bob", "s"))) == boost::json::object{{"who", "bob"}});
+    CHECK(parsed(call(store, op(Kind::get, "carol", "s"))) == boost::json::object{{"who", "carol"}});
+}
