@@ -201,7 +201,7 @@ TEST_CASE("requests without a usable token get 401", "[stub][http]") {
 
 TEST_CASE("with a secret, only correctly signed HS256 tokens pass", "[stub][http]") {
     StubOptions options;
-    options.jwt_secret = "s3cret";
+    options.jwt_secret.emplace("s3cret");
     RunningStub stub(options);
     RawClient c(stub.port);
     CHECK(c.request("POST", entry, R"({"data":{"k":1}})", auth(make_dev_token("a", "s", "s3cret")))
@@ -217,7 +217,7 @@ TEST_CASE("with a secret, only correctly signed HS256 tokens pass", "[stub][http
 TEST_CASE("a token the stub has seen is checked again: forged signature, expiry",
           "[stub][http]") {
     StubOptions options;
-    options.jwt_secret = "s3cret";
+    options.jwt_secret.emplace("s3cret");
     RunningStub stub(options);
     RawClient c(stub.port);
     const auto exp = std::chrono::duration_cast<std::chrono::seconds>(
