@@ -37,7 +37,7 @@ const IntentRegistry& registry() {
     return r;
 }
 
-runtime::Settings settings(bool basic_auth) {
+runtime::Settings fuzz_settings(bool basic_auth) {
     runtime::Settings s;
     s.skill.name = s.skill.id = "hello";
     s.skill.api_base = "/v1/hello";
@@ -52,7 +52,7 @@ runtime::Settings settings(bool basic_auth) {
 }
 
 struct Server {
-    explicit Server(bool basic_auth) : engine(runtime::make_engine(settings(basic_auth), registry())) {}
+    explicit Server(bool basic_auth) : engine(runtime::make_engine(fuzz_settings(basic_auth), registry())) {}
     const runtime::Settings& settings() const { return engine.impl().settings; }
     mutable Engine engine;
 };

@@ -61,7 +61,7 @@ void check(const skill::Invocation& inv, const ParseLimits& limits) {
     for (const auto& [key, values] : inv.configuration) {
         check_size(key, limits, "configuration key over max_string_bytes");
         for (const auto& v : values)
-            if (v.is_double() && !std::isfinite(v.get_double()))
+            if (auto d = v.as_double(); d && !std::isfinite(*d))
                 violated("non-finite configuration number");
     }
     if (inv.session) {
@@ -71,6 +71,18 @@ void check(const skill::Invocation& inv, const ParseLimits& limits) {
             check_size(v, limits, "session value over max_string_bytes");
         }
     }
+}
+
+/// Configuration values compared as the JSON they are (Document has no operator==).
+bool same_configuration(const decltype(skill::Invocation::configuration)& a,
+                        const decltype(skill::Invocation::configuration)& b) {
+    if (a.size() != b.size()) return false;
+    for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
+        if (i->first != j->first || i->second.size() != j->second.size()) return false;
+        for (std::size_t k = 0; k < i->second.size(); ++k)
+            if (i->second[k].to_json_text() != j->second[k].to_json_text()) return false;
+    }
+    return true;
 }
 
 bool same(const skill::SlotValue& a, const skill::SlotValue& b) {
@@ -89,7 +101,7 @@ bool same(const skill::Invocation& a, const skill::Invocation& b) {
     };
     return a.intent == b.intent && a.locale == b.locale && a.skill_id == b.skill_id &&
            a.attributes == b.attributes && a.tokens == b.tokens &&
-           a.configuration == b.configuration && a.client_type_name == b.client_type_name &&
+           same_configuration(a.configuration, b.configuration) && a.client_type_name == b.client_type_name &&
            a.user_profile_config == b.user_profile_config && a.spi_version == b.spi_version &&
            std::equal(a.attributes_v2.begin(), a.attributes_v2.end(), b.attributes_v2.begin(),
                       b.attributes_v2.end(), same_slot) &&
