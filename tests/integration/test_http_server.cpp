@@ -249,3 +249,17 @@ TEST_CASE("drain: in-flight requests finish, idle connections close, no request 
     REQUIRE(f.handled == 9);
     REQUIRE(f.server.open_connections() == 0);
 }
+
+TEST_CASE("drain after every connection closed ends the I/O threads at once, not at the sweeper's tick") {
+    // Timeouts of minutes put the sweeper's period at its 1 s ceiling: a drain that left
+    // it armed would hold the threads (and a stopping process) for up to that second.
+    net::ServerLimits limits;
+    limits.read_timeout = limits.idle_timeout = limits.write_timeout = std::chrono::minutes(5);
+    Fixture f(limits, 1);
+    REQUIRE(test::http_request(f.port(), "GET", "/once").status == 200);  // connection closed after
+    while (f.server.open_connections() != 0) std::this_thread::sleep_for(1ms);
+    const auto start = std::chrono::steady_clock::now();
+    f.server.drain();
+    f.server.wait();
+    CHECK(std::chrono::steady_clock::now() - start < 500ms);  // a bound, not a benchmark
+}

@@ -496,7 +496,12 @@ void HttpServer::Impl::drain_worker(Worker& w) {
             beast::error_code ignored;
             c->socket->cancel(ignored);
         }
-    if (w.connections.empty()) return;
+    if (w.connections.empty()) {
+        // The sweeper may still be armed from connections that closed before the drain:
+        // its next tick (up to a second away) would hold run() open that long.
+        if (w.sweeper) w.sweeper->cancel();
+        return;
+    }
     w.drain_timer.emplace(w.context, options.limits.drain_timeout);
     w.drain_timer->async_wait([&w](beast::error_code ec) {
         if (!ec) {
