@@ -200,3 +200,24 @@ TEST_CASE("hello-skill: a --config or SKILL_CONF path that is no readable file s
         }
     }
 }
+
+TEST_CASE("start-up logs the number of intents, and warns when there is none") {
+    {
+        ChildProcess skill({built_binary("skills/hello/hello-skill"), "--config", source_path("config/skill.conf")},
+                           {{"HTTP_PORT", "0"}, {"HTTP_HOST", "127.0.0.1"}});
+        skill.wait_for_port();
+        skill.signal(SIGTERM);
+        CHECK(skill.wait() == 0);
+        const auto out = skill.output();
+        CHECK(out.find("\"intents\":") != std::string::npos);
+        CHECK(out.find("\"intents\":0") == std::string::npos);
+        CHECK(out.find("no intent handlers") == std::string::npos);
+    }
+    ChildProcess empty({built_binary("tests/empty-skill")}, {{"HTTP_PORT", "0"}, {"HTTP_HOST", "127.0.0.1"}});
+    empty.wait_for_port();
+    empty.signal(SIGTERM);
+    CHECK(empty.wait() == 0);
+    const auto out = empty.output();
+    CHECK(out.find("\"intents\":0") != std::string::npos);
+    CHECK(out.find("no intent handlers are registered") != std::string::npos);
+}

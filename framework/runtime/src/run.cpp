@@ -72,6 +72,11 @@ int run(int argc, char** argv) {
         log::configure(settings.log.level, settings.log.format);
         Engine engine = runtime::make_engine(std::move(settings), IntentRegistry::global());
         engine.drain_on_signal();
+        const auto intents = IntentRegistry::global().intents().size();
+        if (intents == 0)
+            log::warning("skill", "no intent handlers are registered: every invocation is answered "
+                                  "404 (handlers in a STATIC library are dropped by the linker; "
+                                  "link them as an OBJECT library or into the executable)");
         auto port = engine.start();
         const auto& s = engine.impl().settings;
         log::info("skill", "listening",
@@ -80,6 +85,7 @@ int run(int argc, char** argv) {
                    {"port", static_cast<std::int64_t>(port)},
                    {"apiBase", s.skill.api_base},
                    {"threads", static_cast<std::int64_t>(engine.impl().server.threads())},
+                   {"intents", static_cast<std::int64_t>(intents)},
                    {"persistence", s.persistence.active ? std::string_view(s.persistence.url)
                                                         : std::string_view("inactive")}});
         engine.wait();
