@@ -176,3 +176,15 @@ TEST_CASE("a handler that waits past its deadline is a 504 code 4") {
     SkillRunner skill(registry, RunnerOptions{.timeout = std::chrono::milliseconds(50)});
     CHECK_THAT(skill.run(invocation("SLOW")), IsError(4));
 }
+
+TEST_CASE("SkillRunner refuses a registry with an intent registered twice, as the binary does") {
+    skill::IntentRegistry registry;
+    registry.add("TURNS", &count_turns);
+    registry.add("TURNS", &echo_slots);
+    try {
+        SkillRunner runner(registry);
+        FAIL("the runner accepted a duplicate registration");
+    } catch (const skill::ConfigError& e) {
+        CHECK(std::string(e.what()).find("intent 'TURNS' is registered twice") != std::string::npos);
+    }
+}
