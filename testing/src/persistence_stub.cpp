@@ -1,5 +1,3 @@
-#include <skill/testing/persistence_stub.hpp>
-
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -11,7 +9,9 @@
 #include <fstream>
 #include <iterator>
 #include <regex>
+#include <skill/testing/persistence_stub.hpp>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -37,11 +37,45 @@ int spawn(std::vector<std::string> argv, int stdout_fd, int stderr_fd) {
     return pid;
 }
 
-bool executable(const std::string& path) { return ::access(path.c_str(), X_OK) == 0; }
+bool executable(const std::string& path) {
+    return ::access(path.c_str(), X_OK) == 0;
+}
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// `name` as execvp would find it on PATH; empty when it is nowhere.
+std::string on_path(const std::string& name) {
+    const char* path = std::getenv("PATH");
+    std::string_view dirs = path ? path : "";
+    while (!dirs.empty()) {
+        const auto colon = dirs.find(':');
+        const auto dir = dirs.substr(0, colon);
+        const std::string candidate =
+            (dir.empty() ? std::string(".") : std::string(dir)) + "/" + name;
+        if (executable(candidate)) return candidate;
+        if (colon == std::string_view::npos) break;
+        dirs.remove_prefix(colon + 1);
+    }
+    return {};
+}
+
+/// The executable to start, or an error that says where it was looked for and how to
+/// name it: a test that cannot find the stub should not read as a stub that crashed.
+std::string located(const std::string& executable_name) {
+    const bool is_path = executable_name.find('/') != std::string::npos;
+    if (is_path ? executable(executable_name) : !on_path(executable_name).empty())
+        return executable_name;
+    throw std::runtime_error(
+        "persistence-stub not found: '" + executable_name + "' is " +
+        (is_path ? "not an executable file" : "not on PATH") +
+        " (looked at $SKILL_PERSISTENCE_STUB, " + SKILL_TESTING_INSTALLED_STUB +
+        ", PATH). Set SKILL_PERSISTENCE_STUB to the stub " +
+        "executable: the SDK's CMake package names it in ${SkillSdk_PERSISTENCE_STUB}, e.g. "
+        "set_tests_properties(... ENVIRONMENT "
+        "SKILL_PERSISTENCE_STUB=${SkillSdk_PERSISTENCE_STUB}).");
 }
 
 }  // namespace
@@ -54,6 +88,7 @@ std::string default_stub_executable() {
 
 PersistenceStub::PersistenceStub(StubOptions options) : options_(std::move(options)) {
     if (options_.executable.empty()) options_.executable = default_stub_executable();
+    options_.executable = located(options_.executable);
     std::string pattern = (std::filesystem::temp_directory_path() / "skill-stub-XXXXXX").string();
     if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
     temp_dir_ = pattern;
@@ -72,8 +107,9 @@ void PersistenceStub::start() {
     const std::string log_path = temp_dir_ + "/stub.log";
     const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (log_fd < 0) throw std::runtime_error("cannot create " + log_path);
-    pid_ = spawn({options_.executable, "--host", "127.0.0.1", "--port", "0", "--db", options_.db_path},
-                 -1, log_fd);
+    pid_ =
+        spawn({options_.executable, "--host", "127.0.0.1", "--port", "0", "--db", options_.db_path},
+              -1, log_fd);
     ::close(log_fd);
     static const std::regex listening(R"re("message":"listening".*"port":(\d+))re");
     const auto deadline = std::chrono::steady_clock::now() + options_.start_timeout;
@@ -91,8 +127,8 @@ void PersistenceStub::start() {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     stop();
-    throw std::runtime_error("persistence-stub (" + options_.executable + ") did not start: " +
-                             read_file(log_path));
+    throw std::runtime_error("persistence-stub (" + options_.executable +
+                             ") did not start: " + read_file(log_path));
 }
 
 void PersistenceStub::stop() {
@@ -108,9 +144,13 @@ void PersistenceStub::restart() {
     start();
 }
 
-std::string PersistenceStub::log() const { return read_file(temp_dir_ + "/stub.log"); }
+std::string PersistenceStub::log() const {
+    return read_file(temp_dir_ + "/stub.log");
+}
 
-std::string PersistenceStub::url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string PersistenceStub::url() const {
+    return "http://127.0.0.1:" + std::to_string(port_);
+}
 
 std::string PersistenceStub::token(const std::string& user, const std::string& skill_id) const {
     int fds[2];
@@ -119,7 +159,8 @@ std::string PersistenceStub::token(const std::string& user, const std::string& s
     ::close(fds[1]);
     std::string out;
     char buf[1024];
-    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+        out.append(buf, static_cast<std::size_t>(n));
     ::close(fds[0]);
     int status = 0;
     ::waitpid(pid, &status, 0);
