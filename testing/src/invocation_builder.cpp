@@ -61,6 +61,11 @@ InvocationBuilder& InvocationBuilder::configuration(std::string key, Document va
     return *this;
 }
 
+InvocationBuilder& InvocationBuilder::no_token() {
+    invocation_.tokens.erase("cvi");
+    return *this;
+}
+
 InvocationBuilder& InvocationBuilder::no_session() {
     invocation_.session.reset();
     return *this;

@@ -27,6 +27,8 @@ echo "== scaffold: skill-new demo-skill"
 (cd "$work/demo-skill" && SKILL_SDK_PREFIX="$prefix" BUILD_DIR="$work/demo-build" \
     PREFIX="$work/demo-install" JOBS="$jobs" ./build.sh)
 python3 "$repo/tools/ci/check_deploy.py" --dockerfile "$work/demo-skill/Dockerfile"
+[ -s "$work/demo-build/compile_commands.json" ] || { echo "scaffold: no compile_commands.json" >&2; exit 1; }
+grep -qx 'host = 127.0.0.1' "$work/demo-skill/skill.conf" || { echo "scaffold: skill.conf not on loopback" >&2; exit 1; }
 
 echo "== skill-invoke against the scaffolded skill"
 invoke="$prefix/bin/skill-invoke"
@@ -40,6 +42,9 @@ expect_status 1 "$invoke" "$url/v1/demo-skill" NO_SUCH_INTENT
 expect_status 0 "$invoke" --probe "$url/k8s/liveness"
 expect_status 1 "$invoke" --probe "$url/no-such-path"
 expect_status 2 "$invoke" "$url/v1/demo-skill"
+expect_status 0 "$invoke" --help
+# --dev-token runs the installed persistence-stub beside skill-invoke
+expect_status 0 "$invoke" "$url/v1/demo-skill" DEMO_INTENT name=Anna --dev-token anna
 stop_server "$SERVER_PID" demo-skill
 expect_status 3 "$invoke" "$url/v1/demo-skill" DEMO_INTENT --timeout 2
 

@@ -5,7 +5,9 @@
 namespace skill::invoke {
 
 namespace {
-std::string pad(int indent) { return std::string(static_cast<std::size_t>(indent) * 2, ' '); }
+std::string pad(int indent) {
+    return std::string(static_cast<std::size_t>(indent) * 2, ' ');
+}
 }  // namespace
 
 std::string pretty_json(const boost::json::value& value, int indent) {

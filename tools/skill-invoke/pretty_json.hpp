@@ -1,7 +1,6 @@
 #pragma once
 // Indented JSON for humans (Boost.JSON 1.81 only writes it compact).
 #include <boost/json/value.hpp>
-
 #include <string>
 
 namespace skill::invoke {

@@ -27,6 +27,8 @@ public:
     InvocationBuilder& locale(std::string locale);
     /// The "cvi" token: the fake persistence and the stub's dev tokens map it to a user.
     InvocationBuilder& token(std::string token);
+    /// No "cvi" token at all (what a user without persistence consent sends).
+    InvocationBuilder& no_token();
     InvocationBuilder& skill_id(std::string id);
     InvocationBuilder& session(std::string id, std::map<std::string, std::string> attributes = {},
                                bool is_new = true);
