@@ -39,6 +39,12 @@ InvocationBuilder& InvocationBuilder::locale(std::string locale) {
     return *this;
 }
 
+InvocationBuilder& InvocationBuilder::timezone(std::string zone) {
+    invocation_.attributes.erase("timezone");  // one zone: a second call replaces the first
+    invocation_.attributes_v2.erase("timezone");
+    return slot("timezone", std::move(zone));
+}
+
 InvocationBuilder& InvocationBuilder::token(std::string token) {
     invocation_.tokens["cvi"] = std::move(token);
     return *this;

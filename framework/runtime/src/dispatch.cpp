@@ -69,15 +69,21 @@ net::Awaitable<Outcome> Dispatcher::invoke(InvocationInput input) const {
     PersistenceSession persistence(input.persistence, std::move(token),
                                    std::move(input.trace_headers));
     persistence.set_deadline(calls_end);
-    Context ctx(std::move(invocation), &persistence, std::move(input.trace_id), &partners);
+    Context ctx(std::move(invocation), &persistence, std::move(input.trace_id), &partners, &environment_);
 
+    const Hooks& hooks = registry_.hooks();
     std::optional<Response> response;
     std::exception_ptr thrown;
     try {
-        // Named, not temporaries inside the co_await: GCC 12 may destroy those twice.
-        auto task = handler(ctx);
-        auto running = net::await_task(std::move(task), net::steady_ns(deadline));
-        response = co_await std::move(running);
+        // A before hook may answer instead of the handler (a per-skill check).
+        for (auto* before : hooks.before)
+            if ((response = before(ctx))) break;
+        if (!response) {
+            // Named, not temporaries inside the co_await: GCC 12 may destroy those twice.
+            auto task = handler(ctx);
+            auto running = net::await_task(std::move(task), net::steady_ns(deadline));
+            response = co_await std::move(running);
+        }
     } catch (...) {
         thrown = std::current_exception();
     }
@@ -96,6 +102,7 @@ net::Awaitable<Outcome> Dispatcher::invoke(InvocationInput input) const {
                   std::chrono::duration_cast<std::chrono::milliseconds>(ended - deadline).count())},
              {"traceId", ctx.trace_id()},
              {"spanId", input.span_id}});
+    if (!expired && (!hooks.on_error.empty() || !hooks.after.empty())) run_hooks(hooks, ctx, response, thrown);
     auto out = finish(response, thrown, expired, ctx);
     if (input.log.debug_enabled())
         input.log.debug("dispatch", "handler finished",
@@ -106,6 +113,32 @@ net::Awaitable<Outcome> Dispatcher::invoke(InvocationInput input) const {
                          {"spanId", input.span_id}});
     out.intent = std::move(intent);
     co_return out;
+}
+
+void Dispatcher::run_hooks(const Hooks& hooks, Context& ctx, std::optional<Response>& response,
+                           std::exception_ptr& thrown) {
+    // An error hook may turn the exception into an answer; one that throws replaces it.
+    if (thrown) {
+        for (auto* on_error : hooks.on_error) {
+            try {
+                if (auto answer = on_error(ctx, thrown)) {
+                    response = std::move(answer);
+                    thrown = nullptr;
+                    break;
+                }
+            } catch (...) {
+                thrown = std::current_exception();
+                break;
+            }
+        }
+    }
+    if (!response || thrown) return;
+    try {
+        for (auto* after : hooks.after) after(ctx, *response);
+    } catch (...) {
+        response.reset();
+        thrown = std::current_exception();
+    }
 }
 
 std::string_view Dispatcher::intent_label(std::string_view intent) const {

@@ -1,6 +1,7 @@
 #pragma once
 // One invocation, body in -> body out: parse, find the handler, run it under
 // the deadline, and map every failure to protocol.md §4 — in one place.
+#include <skill/environment.hpp>
 #include <skill/intent.hpp>
 #include <skill/partner.hpp>
 #include <skill/persistence.hpp>
@@ -40,21 +41,30 @@ struct InvocationInput {
 class Dispatcher {
 public:
     Dispatcher(const IntentRegistry& registry, const Settings& settings)
-        : registry_(registry), settings_(settings) {}
+        : registry_(registry),
+          settings_(settings),
+          environment_{settings.skill_config, settings.skill.timezone, std::nullopt} {}
 
     net::Awaitable<Outcome> invoke(InvocationInput input) const;
     /// The intent as a metric label: a registered intent, "unknown", or "" (none parsed).
     /// Never the raw name of an unregistered intent: clients must not create series.
     std::string_view intent_label(std::string_view intent) const;
+    /// What every Context reads beyond its invocation (config, default zone, clock).
+    HandlerEnvironment& environment() noexcept { return environment_; }
+    const IntentRegistry& registry() const noexcept { return registry_; }
 
 private:
     /// The handler's answer, or what it threw, mapped to protocol.md §4.
     Outcome finish(std::optional<Response>& response, std::exception_ptr thrown, bool expired,
                    Context& ctx) const;
     Outcome error(int code, std::string text, std::string detail, std::string log) const;
+    /// The error hooks on what the handler threw, then the after hooks on its answer.
+    static void run_hooks(const Hooks& hooks, Context& ctx, std::optional<Response>& response,
+                          std::exception_ptr& thrown);
 
     const IntentRegistry& registry_;
     const Settings& settings_;
+    HandlerEnvironment environment_;
 };
 
 }  // namespace skill::runtime

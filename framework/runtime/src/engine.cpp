@@ -133,7 +133,8 @@ Engine::Impl::Impl(runtime::Settings s, const IntentRegistry& registry)
       metrics(server.threads() + 1,
               runtime::Metrics::Gauges{[this] { return server.open_connections(); },
                                        [this] { return std::size_t{breaker && breaker->open()}; }}),
-      router(settings, dispatcher, [this] { return !server.draining(); }, metrics) {
+      // A skill's SKILL_READY hooks (a cache still warming) keep readiness at 503 as well.
+      router(settings, dispatcher, [this] { return ready(); }, metrics) {
     for (unsigned i = 0; i < server.threads(); ++i) clients.push_back(make_clients(server.context(i), i));
 }
 
@@ -229,6 +230,14 @@ void Engine::use_persistence(PersistenceTransport* transport) {
 }
 void Engine::use_partners(PartnerTransport* transport) { impl_->partners_override = transport; }
 void Engine::disable_persistence() { impl_->persistence_disabled = true; }
+
+void Engine::fix_clock(std::optional<std::chrono::system_clock::time_point> now) {
+    impl_->dispatcher.environment().fixed_now = now;
+}
+
+bool Engine::Impl::ready() const { return !server.draining() && dispatcher.registry().hooks().all_ready(); }
+
+bool Engine::ready() const { return impl_->ready(); }
 std::string Engine::metrics() const { return impl_->metrics.render(); }
 
 }  // namespace skill

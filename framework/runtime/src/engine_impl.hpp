@@ -27,6 +27,8 @@ struct Engine::Impl {
     runtime::ThreadServices view(const runtime::ThreadClients& clients, unsigned shard) const;
 
     Answer invoke(std::string_view body);
+    /// Readiness: not draining, and every SKILL_READY hook says true.
+    bool ready() const;
 
     runtime::Settings settings;
     runtime::Dispatcher dispatcher;

@@ -6,6 +6,7 @@
 #include <skill/net/http_client.hpp>
 #include <skill/partner_http.hpp>
 #include <skill/persistence_http.hpp>
+#include <skill/time.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -183,7 +184,8 @@ void check_known_keys(const Config& config, const std::string& section,
 void load_skill(const Config& config, Settings::Skill& s) {
     check_known_keys(config, "skill",
                      {"name", "id", "version", "api_base", "locales", "debug", "auth", "api_key",
-                      "max_request_size", "timeout", "unavailable_text", "max_json_depth"});
+                      "max_request_size", "timeout", "unavailable_text", "max_json_depth",
+                      "timezone"});
     const Section sec(config, "skill");
     sec.read("name", s.name, parse_name,
              "expected a non-empty name of letters, digits, '-', '_' or '.'");
@@ -212,6 +214,12 @@ void load_skill(const Config& config, Settings::Skill& s) {
     sec.read("max_json_depth", depth, integer(1, 1024), "expected an integer 1..1024");
     s.max_json_depth = static_cast<std::size_t>(depth);
     sec.read("unavailable_text", s.unavailable_text, non_empty, "must not be empty");
+    sec.read("timezone", s.timezone,
+             [](std::string_view v) -> std::optional<std::string> {
+                 if (!known_timezone(v)) return std::nullopt;
+                 return std::string(v);
+             },
+             "expected an IANA time zone the system's tzdata knows, e.g. Europe/Berlin");
     if (s.auth == Settings::Skill::Auth::basic && s.api_key.empty()) {
         sec.fail("auth", sec.raw("auth").value_or("basic"), "api_key must be set");
     }
@@ -317,6 +325,12 @@ void load_partners(const Config& config, const Settings::CircuitBreaker& breaker
 
 }  // namespace
 
+bool framework_section(std::string_view name) noexcept {
+    for (std::string_view own : {"skill", "http", "service-persistence", "tls", "circuit_breakers", "log"})
+        if (name == own) return true;
+    return name.starts_with("partner.");
+}
+
 Settings load_settings(const Config& config) {
     Settings settings;
     load_skill(config, settings.skill);
@@ -326,6 +340,7 @@ Settings load_settings(const Config& config) {
     load_circuit_breakers(config, settings.circuit_breakers);
     load_log(config, settings.log);
     load_partners(config, settings.circuit_breakers, settings.partners);
+    settings.skill_config = config.without(framework_section);
     return settings;
 }
 

@@ -25,6 +25,7 @@ struct Settings {
         std::chrono::milliseconds timeout{5000};  // per-invocation deadline
         std::size_t max_json_depth = 32;          // nesting of the invocation body
         std::string unavailable_text = "Sorry, I can't do that right now. Please try again later.";
+        std::string timezone = "UTC";  // IANA zone of users whose invocation names no known one
     } skill;
     struct Http {
         std::string host = "0.0.0.0";
@@ -63,7 +64,12 @@ struct Settings {
         std::chrono::milliseconds breaker_timeout{30'000};  // default: [circuit_breakers] timeout
     };
     std::vector<Partner> partners;  // in name order
+    /// The skill's own sections (everything but the framework's): what ctx.config() reads.
+    Config skill_config;
 };
+
+/// Whether [name] is one of the framework's sections (private to handlers).
+bool framework_section(std::string_view name) noexcept;
 
 /// Validate `config` into Settings. Throws ConfigError naming section, key and
 /// value for an invalid value or an unknown key in a framework section

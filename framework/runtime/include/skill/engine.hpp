@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -63,6 +64,11 @@ public:
     void use_partners(PartnerTransport* transport);
     /// Persistence off for invoke(): ctx.persistence() throws PersistenceError(unavailable).
     void disable_persistence();
+    /// ctx.now() answers `now` instead of the system clock (tests); std::nullopt: the system
+    /// clock again. Between invocations only: it is not synchronised with the I/O threads.
+    void fix_clock(std::optional<std::chrono::system_clock::time_point> now);
+    /// What /k8s/readiness answers: not draining, and every SKILL_READY hook says true.
+    bool ready() const;
 
     /// The Prometheus text of /prometheus.
     std::string metrics() const;

@@ -9,6 +9,7 @@
 // services and must co_return a skill::Response. SKILL_INTENT("FALLBACK_INTENT")
 // answers every intent without a handler of its own.
 #include <skill/context.hpp>
+#include <skill/hooks.hpp>
 #include <skill/response.hpp>
 #include <skill/task.hpp>
 
@@ -44,9 +45,15 @@ public:
     const std::vector<std::string>& duplicates() const noexcept { return duplicates_; }
     std::vector<std::string> intents() const;
 
+    /// Before/after/error/readiness hooks (skill/hooks.hpp); the global registry's are what
+    /// SKILL_BEFORE & co. register.
+    Hooks& hooks() noexcept { return hooks_; }
+    const Hooks& hooks() const noexcept { return hooks_; }
+
 private:
     std::map<std::string, Entry, std::less<>> entries_;
     std::vector<std::string> duplicates_;
+    Hooks hooks_;
 };
 
 /// One static instance per SKILL_INTENT use: registers at static-init time.

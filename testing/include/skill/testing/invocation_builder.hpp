@@ -25,6 +25,8 @@ public:
     InvocationBuilder& slot(std::string name, std::string value);
     InvocationBuilder& slots(std::initializer_list<std::pair<std::string, std::string>> values);
     InvocationBuilder& locale(std::string locale);
+    /// The user's IANA zone, sent as the `timezone` attribute (what ctx.timezone() reads).
+    InvocationBuilder& timezone(std::string zone);
     /// The "cvi" token: the fake persistence and the stub's dev tokens map it to a user.
     InvocationBuilder& token(std::string token);
     InvocationBuilder& skill_id(std::string id);

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -57,6 +58,15 @@ public:
                      std::chrono::milliseconds timeout = std::chrono::seconds(2));
     /// Your own transport for every partner (must outlive the runner's use of it).
     void use_partners(PartnerTransport& transport);
+
+    /// Set a skill.conf value, as the file would: the skill's own sections are what
+    /// ctx.config() reads; [skill] timezone is the default zone. Checked as at start-up
+    /// (ConfigError at the next run for a bad framework value).
+    void config(std::string section, std::string key, std::string value);
+    /// ctx.now() answers `now` from here on; std::nullopt: the system clock again.
+    void fix_clock(std::optional<std::chrono::system_clock::time_point> now);
+    /// What /k8s/readiness would answer: every SKILL_READY hook says true.
+    bool ready();
 
 private:
     struct Impl;
