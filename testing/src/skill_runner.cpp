@@ -1,21 +1,20 @@
 // The runner is an Engine (the same one a skill's main() builds) invoked in process: tests
 // go through the same parse -> registry -> Context -> handler -> error mapping path as
 // production; only the HTTP server is left out. Public headers only.
-#include <skill/testing/skill_runner.hpp>
-
-#include <skill/engine.hpp>
-
 #include <boost/json/parse.hpp>
-
 #include <chrono>
 #include <optional>
+#include <skill/engine.hpp>
+#include <skill/testing/skill_runner.hpp>
 #include <string>
 
 namespace skill::testing {
 
 namespace {
 
-std::string millis(std::chrono::milliseconds d) { return std::to_string(d.count()) + "ms"; }
+std::string millis(std::chrono::milliseconds d) {
+    return std::to_string(d.count()) + "ms";
+}
 
 }  // namespace
 
@@ -28,7 +27,8 @@ struct SkillRunner::Impl {
         config.set("skill", "name", options.skill_id);
         config.set("skill", "timeout", millis(options.timeout));
         config.set("skill", "debug", options.debug ? "true" : "false");
-        if (!options.unavailable_text.empty()) config.set("skill", "unavailable_text", options.unavailable_text);
+        if (!options.unavailable_text.empty())
+            config.set("skill", "unavailable_text", options.unavailable_text);
         config.set("http", "threads", "1");
         config.set("service-persistence", "active", "false");
     }
@@ -46,7 +46,7 @@ struct SkillRunner::Impl {
     void apply() {
         if (!built) return;
         built->fix_clock(fixed_now);
-        built->use_persistence(mode == Mode::fake ? static_cast<PersistenceTransport*>(&fake)
+        built->use_persistence(mode == Mode::fake       ? static_cast<PersistenceTransport*>(&fake)
                                : mode == Mode::external ? external
                                                         : nullptr);
         if (mode == Mode::none) built->disable_persistence();
@@ -73,18 +73,25 @@ struct SkillRunner::Impl {
     std::optional<std::chrono::system_clock::time_point> fixed_now;
 };
 
-SkillRunner::SkillRunner(RunnerOptions options) : SkillRunner(IntentRegistry::global(), std::move(options)) {}
+SkillRunner::SkillRunner(RunnerOptions options)
+    : SkillRunner(IntentRegistry::global(), std::move(options)) {}
 
 SkillRunner::SkillRunner(const IntentRegistry& registry, RunnerOptions options)
     : impl_(std::make_unique<Impl>(registry, options)) {}
 
 SkillRunner::~SkillRunner() = default;
 
-Reply SkillRunner::run(const Invocation& invocation) { return impl_->run(to_json(invocation)); }
+Reply SkillRunner::run(const Invocation& invocation) {
+    return impl_->run(to_json(invocation));
+}
 
-Reply SkillRunner::run(std::string_view json_body) { return impl_->run(json_body); }
+Reply SkillRunner::run(std::string_view json_body) {
+    return impl_->run(json_body);
+}
 
-FakePersistence& SkillRunner::persistence() noexcept { return impl_->fake; }
+FakePersistence& SkillRunner::persistence() noexcept {
+    return impl_->fake;
+}
 
 void SkillRunner::use_persistence(PersistenceTransport& transport) {
     impl_->mode = Impl::Mode::external;
@@ -108,7 +115,8 @@ void SkillRunner::disable_persistence() {
     impl_->apply();
 }
 
-void SkillRunner::use_partner(std::string name, std::string url, std::chrono::milliseconds timeout) {
+void SkillRunner::use_partner(std::string name, std::string url,
+                              std::chrono::milliseconds timeout) {
     const std::string section = "partner." + name;
     impl_->config.set(section, "url", std::move(url));
     impl_->config.set(section, "timeout", millis(timeout));
@@ -133,7 +141,9 @@ void SkillRunner::fix_clock(std::optional<std::chrono::system_clock::time_point>
     impl_->apply();
 }
 
-bool SkillRunner::ready() { return impl_->engine().ready(); }
+bool SkillRunner::ready() {
+    return impl_->engine().ready();
+}
 
 Reply run_handler(IntentHandler handler, const Invocation& invocation,
                   PersistenceTransport* persistence, RunnerOptions options) {

@@ -1,13 +1,12 @@
 // The handler author's toolkit through the test kit: time with a fixed clock, the skill's own
 // config, hooks (before/after/error/ready) registered with the SKILL_* macros, re-prompts
 // over a dialogue, typed kits and cards as the platform receives them.
-#include <skill/skill.hpp>
-#include <skill/time.hpp>
-#include <skill/testing/catch.hpp>
-#include <skill/testing/testing.hpp>
-
 #include <atomic>
 #include <chrono>
+#include <skill/skill.hpp>
+#include <skill/testing/catch.hpp>
+#include <skill/testing/testing.hpp>
+#include <skill/time.hpp>
 #include <string>
 
 using namespace skill::testing;
@@ -63,8 +62,9 @@ SKILL_INTENT("BROKEN_INTENT") {
 SKILL_INTENT("RADIO_INTENT") {
     co_return skill::tell("Bayern 3.")
         .with_kit(skill::kit::audio_player::play_stream("https://radio.example/b3"))
-        .with_card(skill::Card{.title_text = "Radio", .list_sections = {{"Now", {{"Song", ""}}}}}.with_action(
-            "Open", skill::card_action::open_app("de.radio", "radio://", "42")))
+        .with_card(
+            skill::Card{.title_text = "Radio", .list_sections = {{"Now", {{"Song", ""}}}}}
+                .with_action("Open", skill::card_action::open_app("de.radio", "radio://", "42")))
         .with_delayed_task(skill::client_task("RADIO_STOP", {}, "radio-skill").after(30min));
 }
 
@@ -79,10 +79,13 @@ SKILL_AFTER {
 }
 
 SKILL_ON_ERROR(skill::PersistenceError) {
-    return skill::tell("Sorry, my memory is away (" + std::string(skill::to_string(error.code())) + ").");
+    return skill::tell("Sorry, my memory is away (" + std::string(skill::to_string(error.code())) +
+                       ").");
 }
 
-SKILL_READY { return warmed.load(); }
+SKILL_READY {
+    return warmed.load();
+}
 
 TEST_CASE("ctx.now() and ctx.today() in the user's zone, from a fixed clock") {
     SkillRunner skill;
@@ -90,7 +93,8 @@ TEST_CASE("ctx.now() and ctx.today() in the user's zone, from a fixed clock") {
     auto berlin = skill.run(invocation("CLOCK_INTENT").timezone("Europe/Berlin"));
     CHECK(berlin.text() == "Europe/Berlin 1:30 29 3600");
     skill.fix_clock(before_dst + 1h);  // 03:30 CEST: the clocks jumped
-    CHECK(skill.run(invocation("CLOCK_INTENT").timezone("Europe/Berlin")).text() == "Europe/Berlin 3:30 29 7200");
+    CHECK(skill.run(invocation("CLOCK_INTENT").timezone("Europe/Berlin")).text() ==
+          "Europe/Berlin 3:30 29 7200");
     CHECK(skill.run(invocation("CLOCK_INTENT").timezone("America/New_York")).text() ==
           "America/New_York 21:30 28 -14400");  // still yesterday there
     // No zone, an unknown one: the default, UTC unless [skill] timezone names another.
@@ -98,7 +102,8 @@ TEST_CASE("ctx.now() and ctx.today() in the user's zone, from a fixed clock") {
     CHECK(skill.run(invocation("CLOCK_INTENT").timezone("Mars/Olympus")).text() == "UTC 1:30 29 0");
     skill.config("skill", "timezone", "Asia/Tokyo");
     skill.fix_clock(before_dst);
-    CHECK(skill.run(invocation("CLOCK_INTENT").timezone("Mars/Olympus")).text() == "Asia/Tokyo 9:30 29 32400");
+    CHECK(skill.run(invocation("CLOCK_INTENT").timezone("Mars/Olympus")).text() ==
+          "Asia/Tokyo 9:30 29 32400");
     // The system clock again: today is a real date.
     skill.fix_clock(std::nullopt);
     CHECK(skill.run(invocation("CLOCK_INTENT")).ok());
@@ -107,7 +112,8 @@ TEST_CASE("ctx.now() and ctx.today() in the user's zone, from a fixed clock") {
 TEST_CASE("[skill] timezone must be a zone the tzdata knows") {
     SkillRunner skill;
     skill.config("skill", "timezone", "Europe/Atlantis");
-    CHECK_THROWS_WITH(skill.run(invocation("CLOCK_INTENT")), Catch::Contains("[skill] timezone = 'Europe/Atlantis'"));
+    CHECK_THROWS_WITH(skill.run(invocation("CLOCK_INTENT")),
+                      Catch::Contains("[skill] timezone = 'Europe/Atlantis'"));
 }
 
 TEST_CASE("ctx.config(): the skill's own sections, typed; the framework's stay private") {
@@ -179,7 +185,8 @@ TEST_CASE("kits, cards and delayed tasks as the platform receives them") {
     CHECK(reply.kit()->kit_name == "audio_player");
     CHECK(reply.kit()->parameters["url"].value_or(std::string()) == "https://radio.example/b3");
     REQUIRE(reply.card());
-    CHECK(reply.card()->action == "internal://deeplink/openapp?aos=de.radio&iosScheme=radio%3A%2F%2F&iosAppStoreId=42");
+    CHECK(reply.card()->action ==
+          "internal://deeplink/openapp?aos=de.radio&iosScheme=radio%3A%2F%2F&iosAppStoreId=42");
     CHECK(reply.card()->list_sections.at(0).items.at(0).title == "Song");
     REQUIRE(reply.delayed_task());
     CHECK(reply.delayed_task()->skill_id == "radio-skill");

@@ -69,7 +69,8 @@ net::Awaitable<Outcome> Dispatcher::invoke(InvocationInput input) const {
     PersistenceSession persistence(input.persistence, std::move(token),
                                    std::move(input.trace_headers));
     persistence.set_deadline(calls_end);
-    Context ctx(std::move(invocation), &persistence, std::move(input.trace_id), &partners, &environment_);
+    Context ctx(std::move(invocation), &persistence, std::move(input.trace_id), &partners,
+                &environment_);
 
     const Hooks& hooks = registry_.hooks();
     std::optional<Response> response;
@@ -102,7 +103,8 @@ net::Awaitable<Outcome> Dispatcher::invoke(InvocationInput input) const {
                   std::chrono::duration_cast<std::chrono::milliseconds>(ended - deadline).count())},
              {"traceId", ctx.trace_id()},
              {"spanId", input.span_id}});
-    if (!expired && (!hooks.on_error.empty() || !hooks.after.empty())) run_hooks(hooks, ctx, response, thrown);
+    if (!expired && (!hooks.on_error.empty() || !hooks.after.empty()))
+        run_hooks(hooks, ctx, response, thrown);
     auto out = finish(response, thrown, expired, ctx);
     if (input.log.debug_enabled())
         input.log.debug("dispatch", "handler finished",

@@ -1,16 +1,14 @@
 // skill::Config: INI text -> sections of trimmed, unquoted, interpolated values,
 // with SECTION_KEY environment overrides (docs/configuration.md).
-#include <skill/config.hpp>
-
 #include <boost/property_tree/ini_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
-
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <skill/config.hpp>
 #include <sstream>
 
 namespace skill {

@@ -45,8 +45,9 @@ PersistenceSession& Context::persistence() const {
 
 Partner Context::partner(std::string_view name) const {
     if (!partners_)
-        throw PartnerError(PartnerErrc::unknown_partner, std::string(name),
-                           "partner " + std::string(name) + " is not declared (no partners configured)");
+        throw PartnerError(
+            PartnerErrc::unknown_partner, std::string(name),
+            "partner " + std::string(name) + " is not declared (no partners configured)");
     return partners_->partner(name);
 }
 

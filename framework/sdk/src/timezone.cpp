@@ -1,14 +1,13 @@
 // Time zones (Howard Hinnant's date/tz over the system tzdata) behind std::chrono types:
 // nothing of date/tz.h reaches a public header. GCC 12 has no std::chrono tzdb.
-#include <skill/context.hpp>
-#include <skill/environment.hpp>
-#include <skill/log.hpp>
-#include <skill/time.hpp>
-
 #include <date/tz.h>
 
 #include <mutex>
 #include <set>
+#include <skill/context.hpp>
+#include <skill/environment.hpp>
+#include <skill/log.hpp>
+#include <skill/time.hpp>
 #include <stdexcept>
 #include <string>
 
@@ -26,7 +25,8 @@ const date::time_zone* find_zone(std::string_view name) noexcept {
 
 const date::time_zone& zone_or_throw(std::string_view name) {
     if (const auto* zone = find_zone(name)) return *zone;
-    throw std::invalid_argument("unknown time zone '" + std::string(name) + "' (not in the system tzdata)");
+    throw std::invalid_argument("unknown time zone '" + std::string(name) +
+                                "' (not in the system tzdata)");
 }
 
 // Once per name, and only for the first few hundred names: a client sending a new bad name
@@ -49,7 +49,9 @@ std::chrono::local_seconds std_local(date::local_seconds t) {
 
 }  // namespace
 
-bool known_timezone(std::string_view zone) { return find_zone(zone) != nullptr; }
+bool known_timezone(std::string_view zone) {
+    return find_zone(zone) != nullptr;
+}
 
 std::chrono::local_seconds to_local(std::chrono::sys_seconds t, std::string_view zone) {
     return std_local(zone_or_throw(zone).to_local(t));
@@ -65,7 +67,8 @@ std::chrono::sys_seconds to_utc(std::chrono::local_seconds t, std::string_view z
 }
 
 std::string_view Context::timezone() const {
-    const std::string_view fallback = environment_ ? std::string_view(environment_->default_timezone) : "UTC";
+    const std::string_view fallback =
+        environment_ ? std::string_view(environment_->default_timezone) : "UTC";
     auto it = invocation_.attributes.find("timezone");
     if (it == invocation_.attributes.end() || it->second.empty()) return fallback;
     const std::string& asked = it->second.front();
@@ -81,10 +84,13 @@ ZonedTime Context::now() const {
     const std::string_view zone_name = timezone();
     const auto* zone = find_zone(zone_name);
     // The default was checked at start-up; without tzdata at all, the wall clock is UTC.
-    const auto local = zone ? std_local(zone->to_local(utc)) : std::chrono::local_seconds{utc.time_since_epoch()};
+    const auto local =
+        zone ? std_local(zone->to_local(utc)) : std::chrono::local_seconds{utc.time_since_epoch()};
     return ZonedTime{utc, local, zone ? zone_name : std::string_view("UTC")};
 }
 
-LocalDate Context::today() const { return now().date(); }
+LocalDate Context::today() const {
+    return now().date();
+}
 
 }  // namespace skill

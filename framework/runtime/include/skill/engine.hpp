@@ -12,12 +12,11 @@
 //   engine.wait();         // until SIGTERM, then drained
 //
 //   auto answer = engine.invoke(R"({"context":{"intent":"HELLO_INTENT",...}})");  // in process
-#include <skill/config.hpp>
-#include <skill/intent.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <skill/config.hpp>
+#include <skill/intent.hpp>
 #include <string>
 #include <string_view>
 
@@ -29,17 +28,18 @@ class PartnerTransport;
 /// One invocation's answer, exactly as the HTTP endpoint sends it.
 struct Answer {
     int status = 200;
-    std::string body;        // JSON (protocol.md §3 / §4)
-    std::string intent;      // empty when the body did not parse
+    std::string body;                 // JSON (protocol.md §3 / §4)
+    std::string intent;               // empty when the body did not parse
     bool persistence_failed = false;  // a PersistenceError escaped: the body is the apology
     bool partner_failed = false;      // a PartnerError escaped: the body is the apology
 };
 
 class Engine {
-public:
+  public:
     /// Validates `config` (ConfigError names section, key and value) and the registry
     /// (ConfigError for an intent registered twice). Nothing listens yet.
-    explicit Engine(const Config& config, const IntentRegistry& registry = IntentRegistry::global());
+    explicit Engine(const Config& config,
+                    const IntentRegistry& registry = IntentRegistry::global());
     ~Engine();
     Engine(Engine&&) noexcept;
     Engine& operator=(Engine&&) noexcept;
@@ -78,7 +78,7 @@ public:
     Impl& impl() noexcept { return *impl_; }
     explicit Engine(std::unique_ptr<Impl> impl);
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
 };
 

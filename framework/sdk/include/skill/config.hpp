@@ -1,11 +1,10 @@
 #pragma once
 // skill.conf as a skill sees it: every [section] key after ${ENV:default}
 // interpolation and SECTION_KEY environment overrides (docs/configuration.md).
-#include <skill/function.hpp>
-#include <skill/slots.hpp>
-
 #include <map>
 #include <optional>
+#include <skill/function.hpp>
+#include <skill/slots.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -14,12 +13,12 @@ namespace skill {
 
 /// Start-up stops with this: names the section, key and value at fault.
 class ConfigError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 class Config {
-public:
+  public:
     using Getenv = Function<std::optional<std::string>(const std::string&)>;
 
     /// Parse INI text. `getenv` defaults to the process environment.
@@ -42,8 +41,9 @@ public:
     }
     /// The value as T, or `fallback` when absent (still throws ConfigError on a bad value).
     template <class T>
-        requires(!std::is_convertible_v<T, std::string>)
-    T get_or(std::string_view section, std::string_view key, T fallback) const {
+    requires(!std::is_convertible_v<T, std::string>) T
+        get_or(std::string_view section, std::string_view key, T fallback)
+    const {
         auto value = get<T>(section, key);
         return value ? std::move(*value) : std::move(fallback);
     }
@@ -62,7 +62,7 @@ public:
     /// Name of the environment variable overriding [section] key: SECTION_KEY.
     static std::string env_name(std::string_view section, std::string_view key);
 
-private:
+  private:
     [[noreturn]] static void bad_value(std::string_view section, std::string_view key,
                                        std::string_view value, std::string_view expected);
 

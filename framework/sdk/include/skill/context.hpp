@@ -1,11 +1,10 @@
 #pragma once
 // Context: everything a handler knows about the invocation it answers.
+#include <optional>
 #include <skill/errors.hpp>
 #include <skill/invocation.hpp>
 #include <skill/partner.hpp>
 #include <skill/slots.hpp>
-
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,7 +20,7 @@ struct LocalDate;
 class Config;
 
 class Context {
-public:
+  public:
     explicit Context(Invocation invocation, PersistenceSession* persistence = nullptr,
                      std::string trace_id = {}, PartnerSession* partners = nullptr,
                      const HandlerEnvironment* environment = nullptr);
@@ -36,8 +35,12 @@ public:
     std::optional<std::string_view> token(std::string_view name) const;
 
     /// Session attributes (string -> string). Changes are sent back in the response.
-    std::map<std::string, std::string>& session_attributes() noexcept { return session_attributes_; }
-    bool new_session() const noexcept { return !invocation_.session || invocation_.session->is_new; }
+    std::map<std::string, std::string>& session_attributes() noexcept {
+        return session_attributes_;
+    }
+    bool new_session() const noexcept {
+        return !invocation_.session || invocation_.session->is_new;
+    }
 
     /// First value of a slot as T; std::nullopt when the slot is absent.
     /// Throws SlotError when the value does not convert (uncaught: 400 code 3).
@@ -91,7 +94,7 @@ public:
     /// framework's sections ([skill], [http], ...) answer std::nullopt.
     const Config& config() const noexcept;
 
-private:
+  private:
     const std::vector<std::string>* slot_texts(std::string_view name) const;
     template <class T>
     T convert(std::string_view name, const std::string& text) const {

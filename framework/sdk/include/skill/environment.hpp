@@ -2,10 +2,9 @@
 // What every Context reads beyond its invocation, made once by the runtime (the Engine) from
 // skill.conf: the skill's own config sections, its default time zone, and the clock the test
 // kit may fix. Handlers reach it through ctx.config(), ctx.timezone(), ctx.now().
+#include <optional>
 #include <skill/clock.hpp>
 #include <skill/config.hpp>
-
-#include <optional>
 #include <string>
 
 namespace skill {

@@ -14,11 +14,10 @@
 // Hooks are plain functions, not coroutines: they run on the I/O thread and must not block.
 // Registered hooks are run in registration order; with none registered a request pays one
 // empty-vector check per kind.
-#include <skill/context.hpp>
-#include <skill/response.hpp>
-
 #include <exception>
 #include <optional>
+#include <skill/context.hpp>
+#include <skill/response.hpp>
 #include <vector>
 
 namespace skill {
@@ -63,46 +62,48 @@ struct HookRegistrar {
 #define SKILL_DETAIL_HOOK_CAT2(a, b) a##b
 #define SKILL_DETAIL_HOOK_CAT(a, b) SKILL_DETAIL_HOOK_CAT2(a, b)
 
-#define SKILL_DETAIL_BEFORE(FN)                                                                    \
-    static std::optional<::skill::Response> FN(::skill::Context&);                                 \
-    static const ::skill::HookRegistrar SKILL_DETAIL_HOOK_CAT(FN, _registrar){                     \
-        static_cast<::skill::BeforeHook>(&FN)};                                                   \
+#define SKILL_DETAIL_BEFORE(FN)                                    \
+    static std::optional<::skill::Response> FN(::skill::Context&); \
+    static const ::skill::HookRegistrar SKILL_DETAIL_HOOK_CAT(     \
+        FN, _registrar){static_cast<::skill::BeforeHook>(&FN)};    \
     static std::optional<::skill::Response> FN([[maybe_unused]] ::skill::Context& ctx)
 /// Runs before every handler; the body returns std::optional<skill::Response>.
 #define SKILL_BEFORE SKILL_DETAIL_BEFORE(SKILL_DETAIL_HOOK_CAT(skill_before_, __COUNTER__))
 
-#define SKILL_DETAIL_AFTER(FN)                                                                     \
-    static void FN(::skill::Context&, ::skill::Response&);                                         \
-    static const ::skill::HookRegistrar SKILL_DETAIL_HOOK_CAT(FN, _registrar){                     \
-        static_cast<::skill::AfterHook>(&FN)};                                                    \
-    static void FN([[maybe_unused]] ::skill::Context& ctx, [[maybe_unused]] ::skill::Response& response)
+#define SKILL_DETAIL_AFTER(FN)                                 \
+    static void FN(::skill::Context&, ::skill::Response&);     \
+    static const ::skill::HookRegistrar SKILL_DETAIL_HOOK_CAT( \
+        FN, _registrar){static_cast<::skill::AfterHook>(&FN)}; \
+    static void FN([[maybe_unused]] ::skill::Context& ctx,     \
+                   [[maybe_unused]] ::skill::Response& response)
 /// Runs after every answer; the body may change `response`.
 #define SKILL_AFTER SKILL_DETAIL_AFTER(SKILL_DETAIL_HOOK_CAT(skill_after_, __COUNTER__))
 
-#define SKILL_DETAIL_ON_ERROR(TYPE, FN)                                                            \
-    static std::optional<::skill::Response> FN(::skill::Context&, const TYPE&);                    \
-    static std::optional<::skill::Response> SKILL_DETAIL_HOOK_CAT(FN, _match)(                     \
-        ::skill::Context& ctx, std::exception_ptr thrown) {                                        \
-        try {                                                                                      \
-            std::rethrow_exception(thrown);                                                        \
-        } catch (const TYPE& error) {                                                              \
-            return FN(ctx, error);                                                                 \
-        } catch (...) {                                                                            \
-            return std::nullopt;                                                                   \
-        }                                                                                          \
-    }                                                                                              \
-    static const ::skill::HookRegistrar SKILL_DETAIL_HOOK_CAT(FN, _registrar){                     \
-        static_cast<::skill::ErrorHook>(&SKILL_DETAIL_HOOK_CAT(FN, _match))};                     \
-    static std::optional<::skill::Response> FN([[maybe_unused]] ::skill::Context& ctx,             \
+#define SKILL_DETAIL_ON_ERROR(TYPE, FN)                                                       \
+    static std::optional<::skill::Response> FN(::skill::Context&, const TYPE&);               \
+    static std::optional<::skill::Response> SKILL_DETAIL_HOOK_CAT(FN, _match)(                \
+        ::skill::Context & ctx, std::exception_ptr thrown) {                                  \
+        try {                                                                                 \
+            std::rethrow_exception(thrown);                                                   \
+        } catch (const TYPE& error) {                                                         \
+            return FN(ctx, error);                                                            \
+        } catch (...) {                                                                       \
+            return std::nullopt;                                                              \
+        }                                                                                     \
+    }                                                                                         \
+    static const ::skill::HookRegistrar SKILL_DETAIL_HOOK_CAT(                                \
+        FN, _registrar){static_cast<::skill::ErrorHook>(&SKILL_DETAIL_HOOK_CAT(FN, _match))}; \
+    static std::optional<::skill::Response> FN([[maybe_unused]] ::skill::Context& ctx,        \
                                                [[maybe_unused]] const TYPE& error)
 /// Runs when an exception of TYPE (or derived) escapes a handler; the body sees `error` and
 /// returns std::optional<skill::Response>.
-#define SKILL_ON_ERROR(TYPE) SKILL_DETAIL_ON_ERROR(TYPE, SKILL_DETAIL_HOOK_CAT(skill_on_error_, __COUNTER__))
+#define SKILL_ON_ERROR(TYPE) \
+    SKILL_DETAIL_ON_ERROR(TYPE, SKILL_DETAIL_HOOK_CAT(skill_on_error_, __COUNTER__))
 
-#define SKILL_DETAIL_READY(FN)                                                                     \
-    static bool FN();                                                                              \
-    static const ::skill::HookRegistrar SKILL_DETAIL_HOOK_CAT(FN, _registrar){                     \
-        static_cast<::skill::ReadyHook>(&FN)};                                                    \
+#define SKILL_DETAIL_READY(FN)                                 \
+    static bool FN();                                          \
+    static const ::skill::HookRegistrar SKILL_DETAIL_HOOK_CAT( \
+        FN, _registrar){static_cast<::skill::ReadyHook>(&FN)}; \
     static bool FN()
 /// Readiness: /k8s/readiness answers 503 while the body returns false.
 #define SKILL_READY SKILL_DETAIL_READY(SKILL_DETAIL_HOOK_CAT(skill_ready_, __COUNTER__))

@@ -12,15 +12,14 @@
 //
 // Not part of <skill/skill.hpp>: the calendar half of <chrono> is most of its cost, and
 // most handlers never touch a date. Zones come from the system's tzdata (IANA names).
-#include <skill/slots.hpp>
-
 #include <chrono>
 #include <optional>
+#include <skill/slots.hpp>
 #include <string_view>
 
 namespace skill {
 
-using Date = std::chrono::year_month_day;                         // 2026-11-25
+using Date = std::chrono::year_month_day;                       // 2026-11-25
 using TimeOfDay = std::chrono::hh_mm_ss<std::chrono::seconds>;  // 10:00 or 10:00:30
 
 /// 2026-11-25T10:00[:30][Z|+01:00]; `utc_offset` is set only when the text carries one.
@@ -84,17 +83,23 @@ struct SlotType<Date> {
 template <>
 struct SlotType<TimeOfDay> {
     static constexpr std::string_view name = "time";
-    static std::optional<TimeOfDay> parse(std::string_view text) { return slot_text::time_of_day(text); }
+    static std::optional<TimeOfDay> parse(std::string_view text) {
+        return slot_text::time_of_day(text);
+    }
 };
 template <>
 struct SlotType<DateTime> {
     static constexpr std::string_view name = "datetime";
-    static std::optional<DateTime> parse(std::string_view text) { return slot_text::date_time(text); }
+    static std::optional<DateTime> parse(std::string_view text) {
+        return slot_text::date_time(text);
+    }
 };
 template <>
 struct SlotType<DateRange> {
     static constexpr std::string_view name = "date range";
-    static std::optional<DateRange> parse(std::string_view text) { return slot_text::date_range(text); }
+    static std::optional<DateRange> parse(std::string_view text) {
+        return slot_text::date_range(text);
+    }
 };
 
 }  // namespace skill
