@@ -147,7 +147,7 @@ DelayedClientTask& DelayedClientTask::at(std::chrono::sys_seconds time) & {
     const int y = static_cast<int>(date.year());
     if (y < 0 || y > 9999)
         throw std::invalid_argument("a delayed task's time must be in years 0..9999");
-    char text[32];
+    char text[64];  // room for any int, so -Wformat-truncation has nothing to say
     std::snprintf(
         text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", y, static_cast<unsigned>(date.month()),
         static_cast<unsigned>(date.day()), static_cast<int>(clock.hours().count()),
