@@ -1,10 +1,8 @@
-#include <skill/testing/invocation_builder.hpp>
-
-#include <skill/json.hpp>
-
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+#include <skill/json.hpp>
+#include <skill/testing/invocation_builder.hpp>
 
 namespace skill::testing {
 
@@ -39,6 +37,12 @@ InvocationBuilder& InvocationBuilder::locale(std::string locale) {
     return *this;
 }
 
+InvocationBuilder& InvocationBuilder::timezone(std::string zone) {
+    invocation_.attributes.erase("timezone");  // one zone: a second call replaces the first
+    invocation_.attributes_v2.erase("timezone");
+    return slot("timezone", std::move(zone));
+}
+
 InvocationBuilder& InvocationBuilder::token(std::string token) {
     invocation_.tokens["cvi"] = std::move(token);
     return *this;
@@ -71,7 +75,9 @@ InvocationBuilder& InvocationBuilder::no_session() {
     return *this;
 }
 
-std::string InvocationBuilder::json() const { return to_json(invocation_); }
+std::string InvocationBuilder::json() const {
+    return to_json(invocation_);
+}
 
 namespace {
 
@@ -114,7 +120,9 @@ json::object slot_values_v2(const Invocation& in) {
 }
 
 json::object context(const Invocation& in) {
-    json::object ctx{{"intent", in.intent}, {"locale", in.locale}, {"tokens", string_map(in.tokens)},
+    json::object ctx{{"intent", in.intent},
+                     {"locale", in.locale},
+                     {"tokens", string_map(in.tokens)},
                      {"attributes", string_lists(in.attributes)},
                      {"attributesV2", slot_values_v2(in)}};
     if (!in.skill_id.empty()) ctx["skillId"] = in.skill_id;

@@ -53,6 +53,7 @@ struct SkillRunner::Impl {
     void reconfigure() { built.reset(); }
     void apply() {
         if (!built) return;
+        built->fix_clock(fixed_now);
         built->use_persistence(mode == Mode::fake       ? static_cast<PersistenceTransport*>(&fake)
                                : mode == Mode::external ? external
                                                         : nullptr);
@@ -77,6 +78,7 @@ struct SkillRunner::Impl {
     Mode mode = Mode::fake;
     PersistenceTransport* external = nullptr;
     PartnerTransport* external_partners = nullptr;
+    std::optional<std::chrono::system_clock::time_point> fixed_now;
 };
 
 SkillRunner::SkillRunner(RunnerOptions options)
@@ -135,6 +137,20 @@ void SkillRunner::use_partner(std::string name, std::string url,
 void SkillRunner::use_partners(PartnerTransport& transport) {
     impl_->external_partners = &transport;
     impl_->apply();
+}
+
+void SkillRunner::config(std::string section, std::string key, std::string value) {
+    impl_->config.set(std::move(section), std::move(key), std::move(value));
+    impl_->reconfigure();
+}
+
+void SkillRunner::fix_clock(std::optional<std::chrono::system_clock::time_point> now) {
+    impl_->fixed_now = now;
+    impl_->apply();
+}
+
+bool SkillRunner::ready() {
+    return impl_->engine().ready();
 }
 
 Reply run_handler(IntentHandler handler, const Invocation& invocation,

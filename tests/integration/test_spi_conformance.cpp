@@ -2,23 +2,21 @@
 // of it the schema allows (nulls, any JSON in configuration, int32 bounds) reach the handler;
 // variants it refuses get 400 code 3 naming the JSON path, never a value. The answers fit the
 // SPI's response schema (InvokeSkillResponseDto). Rules: docs/protocol.md §2.
-#include <catch2/catch.hpp>
-#include <skill/json.hpp>
-#include <skill/skill.hpp>
-
-#include "engine_impl.hpp"
-#include "loopback_settings.hpp"
-#include "invocation_examples.hpp"
-#include "test_http.hpp"
-
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-
+#include <catch2/catch.hpp>
 #include <functional>
+#include <skill/json.hpp>
+#include <skill/skill.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "engine_impl.hpp"
+#include "invocation_examples.hpp"
+#include "loopback_settings.hpp"
+#include "test_http.hpp"
 
 using namespace skill;
 using namespace std::chrono_literals;
@@ -36,8 +34,10 @@ json::object extras_of(const std::map<std::string, std::string>& extras) {
 // the request. Token names only: a token's value stays out of every answer.
 Task<Response> report(Context& ctx) {
     const auto& in = ctx.invocation();
-    json::object seen{{"intent", in.intent}, {"locale", in.locale},
-                      {"spiVersion", in.spi_version}, {"newSession", ctx.new_session()}};
+    json::object seen{{"intent", in.intent},
+                      {"locale", in.locale},
+                      {"spiVersion", in.spi_version},
+                      {"newSession", ctx.new_session()}};
     json::array token_names;
     for (const auto& [name, value] : in.tokens) token_names.emplace_back(name);
     seen["tokens"] = std::move(token_names);
@@ -83,7 +83,24 @@ Task<Response> everything(Context& ctx) {
     co_return r;
 }
 
-Task<Response> freetext(Context&) { co_return ask_freetext("say something"); }
+Task<Response> freetext(Context&) {
+    co_return ask_freetext("say something");
+}
+
+// The SPI's example response, rebuilt with the SDK's builders: a card of another type with
+// members the SDK does not name, result data, a push notification, session attributes.
+Task<Response> spi_example(Context& ctx) {
+    Card card{.type = "cardtype",
+              .extra = {{"card-key-1", "card-value-1"}, {"card-key-2", "card-value-2"}}};
+    auto r = ask("text")
+                 .with_card(std::move(card))
+                 .with_push_notification("SVH-TEST0DEVICE1ID", "example message");
+    r.result.emplace();
+    r.result->data = Document{{"data-1", "data-value-1"}, {"data-2", "data-value-2"}};
+    r.result->target_device_id = "target-device-id";
+    ctx.session_attributes() = {{"session-1", "session-value-1"}, {"session-2", "session-value-2"}};
+    co_return r;
+}
 
 const IntentRegistry& registry() {
     static const IntentRegistry r = [] {
@@ -91,6 +108,7 @@ const IntentRegistry& registry() {
         r.add("intent", report);  // the SPI example's intent is literally "intent"
         r.add("EVERYTHING", everything);
         r.add("FREETEXT", freetext);
+        r.add("SPI_EXAMPLE", spi_example);
         return r;
     }();
     return r;
@@ -109,7 +127,8 @@ struct Server {
     Engine app;
     std::uint16_t port;
     Server()
-        : app((log::configure(log::Level::off, log::Format::json), runtime::make_engine(settings(), registry()))),
+        : app((log::configure(log::Level::off, log::Format::json),
+               runtime::make_engine(settings(), registry()))),
           port(app.start()) {}
     test::RawResponse invoke(std::string_view body) {
         return test::http_request(port, "POST", "/v1/test", body);
@@ -211,7 +230,9 @@ std::string spi_variant(const std::function<void(json::object&)>& change) {
     return json::serialize(doc);
 }
 
-json::object& context_of(json::object& doc) { return doc["context"].as_object(); }
+json::object& context_of(json::object& doc) {
+    return doc["context"].as_object();
+}
 
 json::object& first_slot_value(json::object& doc) {
     return context_of(doc)["attributesV2"].as_object()["attribute-1"].as_array()[0].as_object();
@@ -261,8 +282,9 @@ TEST_CASE("configuration values of every JSON kind are accepted and kept") {
                 "z": [null], "o": [{"k": [1, "x", null]}, []], "e": [], "lone": "string"})");
     }));
     REQUIRE(r.status == 200);
-    CHECK(what_the_handler_saw(r).at("configuration") == json::parse(
-        R"({"b": [true, false], "n": [0, -7, 2147483648, 18446744073709551615, 1.5],
+    CHECK(what_the_handler_saw(r).at("configuration") ==
+          json::parse(
+              R"({"b": [true, false], "n": [0, -7, 2147483648, 18446744073709551615, 1.5],
             "z": [null], "o": [{"k": [1, "x", null]}, []], "e": [], "lone": ["string"]})"));
 }
 
@@ -294,7 +316,9 @@ TEST_CASE("null for an optional member is taken as absent") {
         const auto r = s.invoke(spi_variant([](json::object& doc) {
             context_of(doc)["attributes"] = nullptr;
             context_of(doc)["configuration"] = nullptr;
-            context_of(doc)["attributesV2"].as_object()["attribute-2"].as_array()[0]
+            context_of(doc)["attributesV2"]
+                .as_object()["attribute-2"]
+                .as_array()[0]
                 .as_object()["value"] = "derived";
             doc["spiVersion"] = nullptr;
         }));
@@ -385,7 +409,9 @@ TEST_CASE("what the schema refuses gets 400 code 3 naming the path, not the valu
          "context.attributesV2.attribute-1[0].nestedIn[0]: expected integer, got string"},
         {[](json::object& d) { first_slot_value(d)["overlapsWith"] = json::object{}; },
          "context.attributesV2.attribute-1[0].overlapsWith: expected array, got object"},
-        {[](json::object& d) { first_slot_value(d)["extras"] = json::object{{"k", 1}}; },
+        {[](json::object& d) {
+             first_slot_value(d)["extras"] = json::object{{"k", 1}};
+         },
          "context.attributesV2.attribute-1[0].extras.k: expected string, got number"},
         {[](json::object& d) { first_slot_value(d)["extras"] = json::array{}; },
          "context.attributesV2.attribute-1[0].extras: expected object, got array"},
@@ -449,8 +475,14 @@ TEST_CASE("the answers fit the SPI's response schema") {
     CHECK(answer.at("result").at("local") == true);
     CHECK(answer.at("card").at("version") == 1);
 
-    const auto freetext = s.invoke(spi_variant(
-        [](json::object& d) { context_of(d)["intent"] = "FREETEXT"; }));
+    // The example itself, verbatim, from the SDK's builders through the real server.
+    const auto example_answer =
+        s.invoke(spi_variant([](json::object& d) { context_of(d)["intent"] = "SPI_EXAMPLE"; }));
+    REQUIRE(example_answer.status == 200);
+    CHECK(json::parse(example_answer.body) == example_doc);
+
+    const auto freetext =
+        s.invoke(spi_variant([](json::object& d) { context_of(d)["intent"] = "FREETEXT"; }));
     REQUIRE(freetext.status == 200);
     CHECK(misfit(json::parse(freetext.body)) == "");
     CHECK(json::parse(freetext.body).at("type") == "ASK_FREETEXT");

@@ -195,3 +195,36 @@ TEST_CASE("keys before the first section are rejected") {
 TEST_CASE("an empty text is an empty config") {
     CHECK(Config::parse("", no_env).sections().empty());
 }
+
+TEST_CASE("typed get<T>: converts, or names section, key and value") {
+    auto config = skill::Config::parse("[pizza]\nmax = 5\nsizes = yes\nprice = 7.5\nwait = PT2M\n"
+                                       "bad = many\napi_token = abc\n",
+                                       no_env);
+    CHECK(config.get<int>("pizza", "max") == 5);
+    CHECK(config.get<bool>("pizza", "sizes") == true);
+    CHECK(config.get<double>("pizza", "price") == 7.5);
+    CHECK(config.get<skill::Duration>("pizza", "wait") == std::chrono::minutes(2));
+    CHECK(config.get<int>("pizza", "absent") == std::nullopt);
+    CHECK(config.get_or<int>("pizza", "absent", 3) == 3);
+    CHECK(config.get_or("pizza", "absent", std::string("text")) == "text");  // the string overload
+    CHECK_THROWS_WITH(config.get<int>("pizza", "bad"), "[pizza] bad = 'many': expected an integer");
+    CHECK_THROWS_WITH(config.get_or<bool>("pizza", "bad", false), "[pizza] bad = 'many': expected a boolean");
+    CHECK_THROWS_WITH(config.get<int>("pizza", "api_token"), "[pizza] api_token = '***': expected an integer");
+}
+
+TEST_CASE("without(): hidden sections answer nothing, not even from the environment") {
+    auto env = [](const std::string& name) -> std::optional<std::string> {
+        if (name == "SKILL_API_KEY" || name == "PIZZA_EXTRA") return "from-env";
+        return std::nullopt;
+    };
+    auto config = skill::Config::parse("[skill]\nid = s\n[pizza]\nmax = 5\n[partner.x]\nurl = http://x\n", env);
+    auto own = config.without([](std::string_view s) { return s == "skill" || s.starts_with("partner."); });
+    CHECK(own.get("skill", "id") == std::nullopt);
+    CHECK(own.get("skill", "api_key") == std::nullopt);  // the environment is not asked
+    CHECK(own.get("partner.x", "url") == std::nullopt);
+    CHECK(own.get("pizza", "max") == "5");
+    CHECK(own.get("pizza", "extra") == "from-env");  // the skill's own keys keep the environment
+    CHECK(own.sections().size() == 1);
+    CHECK(own.sections().count("pizza") == 1);
+    CHECK(config.get("skill", "id") == "s");  // the original is unchanged
+}

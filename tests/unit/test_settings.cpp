@@ -268,3 +268,21 @@ TEST_CASE("[skill] max_json_depth: default 32, 1..1024") {
     CHECK(error_of("[skill]\nmax_json_depth = 1025\n") ==
           "[skill] max_json_depth = '1025': expected an integer 1..1024");
 }
+
+TEST_CASE("[skill] timezone and the skill's own sections (ctx.config())") {
+    CHECK(load("").skill.timezone == "UTC");
+    CHECK(load("[skill]\ntimezone = Europe/Berlin\n").skill.timezone == "Europe/Berlin");
+    CHECK(error_of("[skill]\ntimezone = Europe/Atlantis") ==
+          "[skill] timezone = 'Europe/Atlantis': expected an IANA time zone the system's tzdata "
+          "knows, e.g. Europe/Berlin");
+    const auto s = load("[skill]\nid = s\n[http]\nport = 1\n[log]\nlevel = info\n[pizza]\nmax = 5\n"
+                        "[partner.maps]\nurl = http://maps\n[partnership]\nkind = gold\n",
+                        {{"SKILL_API_KEY", "secret"}});
+    CHECK(s.skill_config.get("pizza", "max") == "5");
+    CHECK(s.skill_config.get("partnership", "kind") == "gold");  // not a [partner.NAME] section
+    for (const char* section : {"skill", "http", "service-persistence", "tls", "circuit_breakers", "log", "partner.maps"})
+        CHECK(s.skill_config.sections().count(section) == 0);
+    CHECK(s.skill_config.get("skill", "api_key") == std::nullopt);
+    CHECK(s.skill_config.get("http", "port") == std::nullopt);
+    CHECK(s.skill_config.get("partner.maps", "url") == std::nullopt);
+}

@@ -1,25 +1,26 @@
 #include "dispatch.hpp"
 
-#include "invocation_parser.hpp"
-#include "response_writer.hpp"
-
-#include <skill/net/task_bridge.hpp>
-
 #include <algorithm>
 #include <optional>
+#include <skill/log.hpp>
+#include <skill/net/task_bridge.hpp>
+
+#include "invocation_parser.hpp"
+#include "response_writer.hpp"
 
 namespace skill::runtime {
 
 namespace {
-constexpr int code_no_handler = 1, code_invalid_token = 2, code_bad_request = 3,
-              code_timeout = 4, code_internal = 999;
+constexpr int code_no_handler = 1, code_invalid_token = 2, code_bad_request = 3, code_timeout = 4,
+              code_internal = 999;
 
 /// When a service call must have ended: before the invocation's deadline by a
 /// reserve (a tenth of it, at most 250 ms), so that a hung service still leaves
 /// the handler, or the runtime's apology, time to answer instead of a 504.
-std::chrono::steady_clock::time_point service_deadline(std::chrono::steady_clock::time_point deadline,
-                                                       std::chrono::milliseconds timeout) {
-    const auto reserve = std::min<std::chrono::milliseconds>(timeout / 10, std::chrono::milliseconds(250));
+std::chrono::steady_clock::time_point service_deadline(
+    std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds timeout) {
+    const auto reserve =
+        std::min<std::chrono::milliseconds>(timeout / 10, std::chrono::milliseconds(250));
     return deadline - reserve;
 }
 
@@ -52,8 +53,8 @@ net::Awaitable<Outcome> Dispatcher::invoke(InvocationInput input) const {
                          {"spanId", input.span_id}});
     IntentHandler handler = registry_.find(intent);
     if (!handler) {
-        auto out = error(code_no_handler, "Intent not found", "no handler for intent '" + intent + "'",
-                         "no handler");
+        auto out = error(code_no_handler, "Intent not found",
+                         "no handler for intent '" + intent + "'", "no handler");
         out.intent = intent;
         co_return out;
     }
@@ -68,19 +69,42 @@ net::Awaitable<Outcome> Dispatcher::invoke(InvocationInput input) const {
     PersistenceSession persistence(input.persistence, std::move(token),
                                    std::move(input.trace_headers));
     persistence.set_deadline(calls_end);
-    Context ctx(std::move(invocation), &persistence, std::move(input.trace_id), &partners);
+    Context ctx(std::move(invocation), &persistence, std::move(input.trace_id), &partners,
+                &environment_);
 
+    const Hooks& hooks = registry_.hooks();
     std::optional<Response> response;
     std::exception_ptr thrown;
     try {
-        // Named, not temporaries inside the co_await: GCC 12 may destroy those twice.
-        auto task = handler(ctx);
-        auto running = net::await_task(std::move(task), net::steady_ns(deadline));
-        response = co_await std::move(running);
+        // A before hook may answer instead of the handler (a per-skill check).
+        for (auto* before : hooks.before)
+            if ((response = before(ctx))) break;
+        if (!response) {
+            // Named, not temporaries inside the co_await: GCC 12 may destroy those twice.
+            auto task = handler(ctx);
+            auto running = net::await_task(std::move(task), net::steady_ns(deadline));
+            response = co_await std::move(running);
+        }
     } catch (...) {
         thrown = std::current_exception();
     }
-    const bool expired = std::chrono::steady_clock::now() >= deadline;
+    const auto ended = std::chrono::steady_clock::now();
+    const bool expired = ended >= deadline;
+    // Every wait ends by the deadline on its own, so an answer past it means the handler kept
+    // its thread busy (blocking I/O, a long loop): every connection of that thread waited too.
+    // Name the intent, so the author finds the handler to fix.
+    if (expired)
+        log::warning(
+            "dispatch", "handler overran its deadline",
+            {{"intent", intent},
+             {"timeoutMs", static_cast<std::int64_t>(settings_.skill.timeout.count())},
+             {"overrunMs",
+              static_cast<std::int64_t>(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(ended - deadline).count())},
+             {"traceId", ctx.trace_id()},
+             {"spanId", input.span_id}});
+    if (!expired && (!hooks.on_error.empty() || !hooks.after.empty()))
+        run_hooks(hooks, ctx, response, thrown);
     auto out = finish(response, thrown, expired, ctx);
     if (input.log.debug_enabled())
         input.log.debug("dispatch", "handler finished",
@@ -93,15 +117,41 @@ net::Awaitable<Outcome> Dispatcher::invoke(InvocationInput input) const {
     co_return out;
 }
 
+void Dispatcher::run_hooks(const Hooks& hooks, Context& ctx, std::optional<Response>& response,
+                           std::exception_ptr& thrown) {
+    // An error hook may turn the exception into an answer; one that throws replaces it.
+    if (thrown) {
+        for (auto* on_error : hooks.on_error) {
+            try {
+                if (auto answer = on_error(ctx, thrown)) {
+                    response = std::move(answer);
+                    thrown = nullptr;
+                    break;
+                }
+            } catch (...) {
+                thrown = std::current_exception();
+                break;
+            }
+        }
+    }
+    if (!response || thrown) return;
+    try {
+        for (auto* after : hooks.after) after(ctx, *response);
+    } catch (...) {
+        response.reset();
+        thrown = std::current_exception();
+    }
+}
+
 std::string_view Dispatcher::intent_label(std::string_view intent) const {
     if (intent.empty() || registry_.contains(intent)) return intent;
     return "unknown";
 }
 
-Outcome Dispatcher::finish(std::optional<Response>& answer, std::exception_ptr thrown,
-                           bool expired, Context& ctx) const {
+Outcome Dispatcher::finish(std::optional<Response>& answer, std::exception_ptr thrown, bool expired,
+                           Context& ctx) const {
     try {
-        if (expired) return error(code_timeout, "Timeout", {}, "handler ran out of its deadline");
+        if (expired) return error(code_timeout, "Timeout", {}, "handler overran its deadline");
         if (thrown) std::rethrow_exception(thrown);
         Response response = std::move(*answer);
         // Session attributes: what came in, updated by the handler, overridden by the response.
@@ -116,7 +166,8 @@ Outcome Dispatcher::finish(std::optional<Response>& answer, std::exception_ptr t
         if (e.code() == PersistenceErrc::invalid_token)
             return error(code_invalid_token, "Invalid token", {}, e.what());
         // A platform service is down and the handler did not handle it: apologise, don't fail.
-        Outcome out{200, write_response(tell(settings_.skill.unavailable_text)), {}, 0, e.what(), true};
+        Outcome out{200, write_response(tell(settings_.skill.unavailable_text)), {}, 0, e.what(),
+                    true};
         return out;
     } catch (const PartnerError& e) {
         // An undeclared partner, a path or header that may not be sent: the skill's bug.
@@ -124,12 +175,13 @@ Outcome Dispatcher::finish(std::optional<Response>& answer, std::exception_ptr t
             return error(code_internal, "Internal error", settings_.skill.debug ? e.what() : "",
                          e.what());
         // A partner is down and the handler did not handle it: apologise, as for persistence.
-        Outcome out{200, write_response(tell(settings_.skill.unavailable_text)), {}, 0, e.what(), false};
+        Outcome out{200,  write_response(tell(settings_.skill.unavailable_text)), {}, 0, e.what(),
+                    false};
         out.partner_failed = true;
         return out;
     } catch (const std::exception& e) {
         return error(code_internal, "Internal error", settings_.skill.debug ? e.what() : "",
-                        e.what());
+                     e.what());
     } catch (...) {
         return error(code_internal, "Internal error", {}, "handler threw a non-exception");
     }

@@ -1,13 +1,11 @@
 // The one composition root: settings + registry in, a running skill out.
-#include "engine_impl.hpp"
-
-#include <skill/log.hpp>
-
 #include <boost/asio/co_spawn.hpp>
-
 #include <charconv>
 #include <optional>
+#include <skill/log.hpp>
 #include <thread>
+
+#include "engine_impl.hpp"
 
 namespace skill {
 
@@ -18,7 +16,8 @@ namespace {
 
 /// A call's `status` label: its failure kind, else its HTTP status as digits.
 template <class Errc>
-std::string_view status_label(const std::optional<Errc>& error, int http_status, char (&digits)[12]) {
+std::string_view status_label(const std::optional<Errc>& error, int http_status,
+                              char (&digits)[12]) {
     if (error) return to_string(*error);
     auto [end, ec] = std::to_chars(digits, digits + sizeof digits, http_status);
     return std::string_view(digits, static_cast<std::size_t>(end - digits));
@@ -61,19 +60,22 @@ bool speaks_tls(const runtime::Settings& s) {
     return false;
 }
 
-const runtime::Settings& checked(const runtime::Settings& settings, const IntentRegistry& registry) {
+const runtime::Settings& checked(const runtime::Settings& settings,
+                                 const IntentRegistry& registry) {
     if (!registry.duplicates().empty()) {
         std::string all;
         for (auto& d : registry.duplicates()) all += d + "\n";
         throw ConfigError(all);
     }
     if (settings.persistence.active && settings.persistence.timeout >= settings.skill.timeout)
-        log::warning("engine", "[service-persistence] timeout is not below [skill] timeout: "
-                               "persistence calls end before the invocation deadline instead");
+        log::warning("engine",
+                     "[service-persistence] timeout is not below [skill] timeout: "
+                     "persistence calls end before the invocation deadline instead");
     for (const auto& p : settings.partners)
         if (p.timeout >= settings.skill.timeout)
-            log::warning("engine", "a partner's timeout is not below [skill] timeout: its calls "
-                                   "end before the invocation deadline instead",
+            log::warning("engine",
+                         "a partner's timeout is not below [skill] timeout: its calls "
+                         "end before the invocation deadline instead",
                          {{"partner", p.name}});
     return settings;
 }
@@ -133,8 +135,11 @@ Engine::Impl::Impl(runtime::Settings s, const IntentRegistry& registry)
       metrics(server.threads() + 1,
               runtime::Metrics::Gauges{[this] { return server.open_connections(); },
                                        [this] { return std::size_t{breaker && breaker->open()}; }}),
-      router(settings, dispatcher, [this] { return !server.draining(); }, metrics) {
-    for (unsigned i = 0; i < server.threads(); ++i) clients.push_back(make_clients(server.context(i), i));
+      // A skill's SKILL_READY hooks (a cache still warming) keep readiness at 503 as well.
+      router(
+          settings, dispatcher, [this] { return ready(); }, metrics) {
+    for (unsigned i = 0; i < server.threads(); ++i)
+        clients.push_back(make_clients(server.context(i), i));
 }
 
 Engine::Impl::~Impl() {
@@ -216,19 +221,47 @@ std::uint16_t Engine::start() {
     auto& im = *impl_;
     return im.server.start([&im](unsigned thread) -> net::RequestHandler {
         const ThreadServices services = im.view(im.clients[thread], thread);
-        return [&router = im.router, services](net::Request& req) { return router.route(req, services); };
+        return [&router = im.router, services](net::Request& req) {
+            return router.route(req, services);
+        };
     });
 }
-void Engine::drain_on_signal() { impl_->server.drain_on_signal(); }
-void Engine::drain() { impl_->server.drain(); }
-void Engine::wait() { impl_->server.wait(); }
-Answer Engine::invoke(std::string_view body) { return impl_->invoke(body); }
+void Engine::drain_on_signal() {
+    impl_->server.drain_on_signal();
+}
+void Engine::drain() {
+    impl_->server.drain();
+}
+void Engine::wait() {
+    impl_->server.wait();
+}
+Answer Engine::invoke(std::string_view body) {
+    return impl_->invoke(body);
+}
 void Engine::use_persistence(PersistenceTransport* transport) {
     impl_->persistence_override = transport;
     impl_->persistence_disabled = false;
 }
-void Engine::use_partners(PartnerTransport* transport) { impl_->partners_override = transport; }
-void Engine::disable_persistence() { impl_->persistence_disabled = true; }
-std::string Engine::metrics() const { return impl_->metrics.render(); }
+void Engine::use_partners(PartnerTransport* transport) {
+    impl_->partners_override = transport;
+}
+void Engine::disable_persistence() {
+    impl_->persistence_disabled = true;
+}
+
+void Engine::fix_clock(std::optional<std::chrono::system_clock::time_point> now) {
+    impl_->dispatcher.environment().fixed_now = now;
+}
+
+bool Engine::Impl::ready() const {
+    return !server.draining() && dispatcher.registry().hooks().all_ready();
+}
+
+bool Engine::ready() const {
+    return impl_->ready();
+}
+std::string Engine::metrics() const {
+    return impl_->metrics.render();
+}
 
 }  // namespace skill

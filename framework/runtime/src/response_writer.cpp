@@ -3,13 +3,11 @@
 // invalid UTF-8 from a handler instead of emitting a body the platform cannot parse.
 #include "response_writer.hpp"
 
-#include <skill/json.hpp>
-#include <skill/json_escape.hpp>
-
 #include <boost/json/value.hpp>
-
 #include <charconv>
 #include <cmath>
+#include <skill/json.hpp>
+#include <skill/json_escape.hpp>
 
 namespace skill::runtime {
 namespace {
@@ -17,11 +15,13 @@ namespace {
 namespace json = boost::json;
 
 class Writer {
-public:
+  public:
     explicit Writer(std::string& out) : out_(out) {}
 
     void open() { begin('{'); }
     void close() { end('}'); }
+    void open_array() { begin('['); }
+    void close_array() { end(']'); }
     void key(std::string_view k) {
         separate();
         quoted(k);
@@ -51,14 +51,30 @@ public:
     // Free-form JSON from a handler (kit parameters, result data).
     void value(const json::value& v) {
         switch (v.kind()) {
-        case json::kind::null: raw("null"); break;
-        case json::kind::bool_: boolean(v.get_bool()); break;
-        case json::kind::int64: integer(v.get_int64()); break;
-        case json::kind::uint64: integer(v.get_uint64()); break;
-        case json::kind::double_: number(v.get_double()); break;
-        case json::kind::string: str(view(v.get_string())); break;
-        case json::kind::array: array(v.get_array()); break;
-        case json::kind::object: object(v.get_object()); break;
+            case json::kind::null:
+                raw("null");
+                break;
+            case json::kind::bool_:
+                boolean(v.get_bool());
+                break;
+            case json::kind::int64:
+                integer(v.get_int64());
+                break;
+            case json::kind::uint64:
+                integer(v.get_uint64());
+                break;
+            case json::kind::double_:
+                number(v.get_double());
+                break;
+            case json::kind::string:
+                str(view(v.get_string()));
+                break;
+            case json::kind::array:
+                array(v.get_array());
+                break;
+            case json::kind::object:
+                object(v.get_object());
+                break;
         }
     }
     // A handler's object (result data, parameters): a missing Document is sent as {}.
@@ -79,7 +95,7 @@ public:
         close();
     }
 
-private:
+  private:
     static std::string_view view(const json::string& s) { return {s.data(), s.size()}; }
     void begin(char c) {
         separate();
@@ -136,26 +152,60 @@ private:
 
 std::string_view type_name(ResponseType t) {
     switch (t) {
-    case ResponseType::tell: return "TELL";
-    case ResponseType::ask: return "ASK";
-    case ResponseType::ask_freetext: return "ASK_FREETEXT";
+        case ResponseType::tell:
+            return "TELL";
+        case ResponseType::ask:
+            return "ASK";
+        case ResponseType::ask_freetext:
+            return "ASK_FREETEXT";
     }
     return "TELL";
 }
 
 void write_card(Writer& w, const Card& c) {
     w.open();
-    w.member("type", "GENERIC_DEFAULT");
+    w.member("type", c.type);
     w.key("version");
-    w.integer(1);
+    w.integer(c.version);
     w.key("data");
     w.open();
     w.member_if("titleText", c.title_text);
+    w.member_if("typeDescription", c.type_description);
+    w.member_if("prominentText", c.prominent_text);
     w.member_if("text", c.text);
     w.member_if("subText", c.sub_text);
     w.member_if("iconUrl", c.icon_url);
     w.member_if("action", c.action);
     w.member_if("actionText", c.action_text);
+    w.member_if("actionProminentText", c.action_prominent_text);
+    if (!c.list_sections.empty()) {
+        w.key("listSections");
+        w.open_array();
+        for (const auto& section : c.list_sections) {
+            w.open();
+            w.member_if("title", section.title);
+            w.key("items");
+            w.open_array();
+            for (const auto& item : section.items) {
+                w.open();
+                w.member("title", item.title);
+                w.member_if("iconUrl", item.icon_url);
+                w.close();
+            }
+            w.close_array();
+            w.close();
+        }
+        w.close_array();
+    }
+    // Further members (the SPI allows any): appended; a non-object is a handler bug, ignored.
+    if (c.extra.exists()) {
+        const auto& extra = json_of(c.extra);
+        if (extra.is_object())
+            for (const auto& [k, v] : extra.get_object()) {
+                w.key(std::string_view(k.data(), k.size()));
+                w.value(v);
+            }
+    }
     w.close();
     w.close();
 }
@@ -165,16 +215,21 @@ void write_delayed_task(Writer& w, const DelayedClientTask& t) {
     w.key("invokeData");
     w.open();
     w.member("intent", t.intent);
+    w.member_if("skillId", t.skill_id);
     w.key("parameters");
     w.object(t.parameters);
     w.close();
     w.key("executionTime");
     w.open();
-    w.key("executeAfter");
-    w.open();
-    w.member("reference", t.reference);
-    w.member("offset", t.offset);
-    w.close();
+    if (!t.execute_at.empty()) {
+        w.member("executeAt", t.execute_at);
+    } else {
+        w.key("executeAfter");
+        w.open();
+        w.member("reference", t.reference);
+        w.member("offset", t.offset.empty() ? std::string_view("P0D") : std::string_view(t.offset));
+        w.close();
+    }
     w.close();
     w.close();
 }
@@ -236,11 +291,15 @@ std::string write_response(const Response& r) {
 
 int error_status(int code) noexcept {
     switch (code) {
-    case 1: return 404;
-    case 2:
-    case 3: return 400;
-    case 4: return 504;
-    default: return 500;
+        case 1:
+            return 404;
+        case 2:
+        case 3:
+            return 400;
+        case 4:
+            return 504;
+        default:
+            return 500;
     }
 }
 

@@ -2,16 +2,16 @@
 // errors shaped "[section] key = 'value': reason" (docs/configuration.md).
 #include "settings.hpp"
 
-#include <skill/ascii.hpp>
-#include <skill/net/http_client.hpp>
-#include <skill/partner_http.hpp>
-#include <skill/persistence_http.hpp>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
 #include <set>
+#include <skill/ascii.hpp>
+#include <skill/net/http_client.hpp>
+#include <skill/partner_http.hpp>
+#include <skill/persistence_http.hpp>
+#include <skill/time.hpp>
 #include <thread>
 
 namespace skill::runtime {
@@ -28,7 +28,7 @@ std::string_view trim(std::string_view s) {
 
 // One [section] of the config, read key by key; knows how to blame a value.
 class Section {
-public:
+  public:
     Section(const Config& config, std::string name) : config_(config), name_(std::move(name)) {}
 
     std::optional<std::string> raw(std::string_view key) const { return config_.get(name_, key); }
@@ -47,13 +47,15 @@ public:
     void read(std::string_view key, T& target, Parse parse, std::string_view reason) const {
         const auto value = raw(key);
         if (!value) return;
-        if (auto parsed = parse(trim(*value))) target = std::move(*parsed);
-        else fail(key, *value, reason);
+        if (auto parsed = parse(trim(*value)))
+            target = std::move(*parsed);
+        else
+            fail(key, *value, reason);
     }
 
     const std::string& name() const { return name_; }
 
-private:
+  private:
     const Config& config_;
     std::string name_;
 };
@@ -74,8 +76,10 @@ auto integer(std::uint64_t min, std::uint64_t max) {
 // "1048576", "512k", "1M" (binary multiples).
 std::optional<std::size_t> parse_size(std::string_view s) {
     std::uint64_t factor = 1;
-    if (!s.empty() && (s.back() == 'k' || s.back() == 'K')) factor = 1024;
-    else if (!s.empty() && (s.back() == 'm' || s.back() == 'M')) factor = 1024 * 1024;
+    if (!s.empty() && (s.back() == 'k' || s.back() == 'K'))
+        factor = 1024;
+    else if (!s.empty() && (s.back() == 'm' || s.back() == 'M'))
+        factor = 1024 * 1024;
     if (factor != 1) s.remove_suffix(1);
     const auto limit = std::numeric_limits<std::uint32_t>::max() / factor;
     const auto n = parse_unsigned<std::uint64_t>(trim(s), 1, limit);
@@ -86,9 +90,15 @@ std::optional<std::size_t> parse_size(std::string_view s) {
 // "250ms", "10s", "2m", or a plain number of seconds ("0.5").
 std::optional<milliseconds> parse_duration(std::string_view s, bool allow_zero) {
     double factor = 1000.0;
-    if (s.ends_with("ms")) { factor = 1.0; s.remove_suffix(2); }
-    else if (s.ends_with("s")) { s.remove_suffix(1); }
-    else if (s.ends_with("m")) { factor = 60'000.0; s.remove_suffix(1); }
+    if (s.ends_with("ms")) {
+        factor = 1.0;
+        s.remove_suffix(2);
+    } else if (s.ends_with("s")) {
+        s.remove_suffix(1);
+    } else if (s.ends_with("m")) {
+        factor = 60'000.0;
+        s.remove_suffix(1);
+    }
     s = trim(s);
     double value = 0;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
@@ -122,8 +132,8 @@ std::optional<std::string> non_empty(std::string_view s) {
 }
 
 bool is_name_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
 }
 
 std::optional<std::string> parse_name(std::string_view s) {
@@ -181,9 +191,10 @@ void check_known_keys(const Config& config, const std::string& section,
 }
 
 void load_skill(const Config& config, Settings::Skill& s) {
-    check_known_keys(config, "skill",
-                     {"name", "id", "version", "api_base", "locales", "debug", "auth", "api_key",
-                      "max_request_size", "timeout", "unavailable_text", "max_json_depth"});
+    check_known_keys(
+        config, "skill",
+        {"name", "id", "version", "api_base", "locales", "debug", "auth", "api_key",
+         "max_request_size", "timeout", "unavailable_text", "max_json_depth", "timezone"});
     const Section sec(config, "skill");
     sec.read("name", s.name, parse_name,
              "expected a non-empty name of letters, digits, '-', '_' or '.'");
@@ -191,8 +202,7 @@ void load_skill(const Config& config, Settings::Skill& s) {
     s.api_base = "/v1/" + s.name;
     // An empty id / api_base means "the default".
     if (const auto id = sec.raw("id"); id && !trim(*id).empty()) {
-        sec.read("id", s.id, parse_name,
-                 "expected a name of letters, digits, '-', '_' or '.'");
+        sec.read("id", s.id, parse_name, "expected a name of letters, digits, '-', '_' or '.'");
     }
     if (const auto base = sec.raw("api_base"); base && !trim(*base).empty()) {
         sec.read("api_base", s.api_base, parse_api_base,
@@ -203,8 +213,8 @@ void load_skill(const Config& config, Settings::Skill& s) {
              "expected a comma-separated list of locales, e.g. de, en");
     sec.read("debug", s.debug, parse_bool, bool_reason);
     sec.read("auth", s.auth, parse_auth, "expected none or basic");
-    sec.read("api_key", s.api_key, [](std::string_view v) { return std::optional(std::string(v)); },
-             "");
+    sec.read(
+        "api_key", s.api_key, [](std::string_view v) { return std::optional(std::string(v)); }, "");
     sec.read("max_request_size", s.max_request_size, parse_size,
              "expected a size in bytes > 0, e.g. 1048576, 512k or 1M");
     sec.read("timeout", s.timeout, duration(), duration_reason);
@@ -212,6 +222,13 @@ void load_skill(const Config& config, Settings::Skill& s) {
     sec.read("max_json_depth", depth, integer(1, 1024), "expected an integer 1..1024");
     s.max_json_depth = static_cast<std::size_t>(depth);
     sec.read("unavailable_text", s.unavailable_text, non_empty, "must not be empty");
+    sec.read(
+        "timezone", s.timezone,
+        [](std::string_view v) -> std::optional<std::string> {
+            if (!known_timezone(v)) return std::nullopt;
+            return std::string(v);
+        },
+        "expected an IANA time zone the system's tzdata knows, e.g. Europe/Berlin");
     if (s.auth == Settings::Skill::Auth::basic && s.api_key.empty()) {
         sec.fail("auth", sec.raw("auth").value_or("basic"), "api_key must be set");
     }
@@ -235,8 +252,7 @@ void load_http(const Config& config, Settings::Http& h) {
     sec.read("max_header_size", h.max_header_size, parse_size,
              "expected a size in bytes > 0, e.g. 8192 or 8k");
     std::uint64_t count = h.max_connections;
-    sec.read("max_connections", count, integer(1, 10'000'000),
-             "expected an integer 1..10000000");
+    sec.read("max_connections", count, integer(1, 10'000'000), "expected an integer 1..10000000");
     h.max_connections = static_cast<std::size_t>(count);
     count = h.max_requests_per_connection;
     sec.read("max_requests_per_connection", count,
@@ -292,19 +308,23 @@ void load_partners(const Config& config, const Settings::CircuitBreaker& breaker
         const auto name_ok = [](char c) {
             return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
         };
-        if (p.name.empty() || p.name.size() > 64 || !std::all_of(p.name.begin(), p.name.end(), name_ok))
+        if (p.name.empty() || p.name.size() > 64 ||
+            !std::all_of(p.name.begin(), p.name.end(), name_ok))
             throw ConfigError("[" + section + "]: a partner name is 1..64 of a-z, 0-9, '-', '_'");
         if (p.name == "persistence")  // the metric label of the persistence client's calls
             throw ConfigError("[" + section + "]: the name 'persistence' is taken");
-        check_known_keys(config, section, {"url", "timeout", "breaker_threshold", "breaker_timeout"});
+        check_known_keys(config, section,
+                         {"url", "timeout", "breaker_threshold", "breaker_timeout"});
         const Section sec(config, section);
-        if (!sec.raw("url")) throw ConfigError("[" + section + "] url: missing (the partner's base URL)");
-        sec.read("url", p.url,
-                 [](std::string_view v) -> std::optional<std::string> {
-                     if (!parse_partner_url(v)) return std::nullopt;
-                     return std::string(v);
-                 },
-                 "expected http(s)://host[:port][/path], without query, fragment or credentials");
+        if (!sec.raw("url"))
+            throw ConfigError("[" + section + "] url: missing (the partner's base URL)");
+        sec.read(
+            "url", p.url,
+            [](std::string_view v) -> std::optional<std::string> {
+                if (!parse_partner_url(v)) return std::nullopt;
+                return std::string(v);
+            },
+            "expected http(s)://host[:port][/path], without query, fragment or credentials");
         sec.read("timeout", p.timeout, duration(), duration_reason);
         std::uint64_t threshold = breakers.threshold;
         sec.read("breaker_threshold", threshold, integer(1, 1'000'000), "expected an integer >= 1");
@@ -317,6 +337,13 @@ void load_partners(const Config& config, const Settings::CircuitBreaker& breaker
 
 }  // namespace
 
+bool framework_section(std::string_view name) noexcept {
+    for (std::string_view own :
+         {"skill", "http", "service-persistence", "tls", "circuit_breakers", "log"})
+        if (name == own) return true;
+    return name.starts_with("partner.");
+}
+
 Settings load_settings(const Config& config) {
     Settings settings;
     load_skill(config, settings.skill);
@@ -326,6 +353,7 @@ Settings load_settings(const Config& config) {
     load_circuit_breakers(config, settings.circuit_breakers);
     load_log(config, settings.log);
     load_partners(config, settings.circuit_breakers, settings.partners);
+    settings.skill_config = config.without(framework_section);
     return settings;
 }
 

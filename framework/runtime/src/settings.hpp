@@ -1,11 +1,10 @@
 #pragma once
 // The framework's own configuration, validated once at start-up from skill.conf
 // (see docs/configuration.md for every key, default and environment name).
-#include <skill/config.hpp>
-#include <skill/log.hpp>
-
 #include <chrono>
 #include <cstdint>
+#include <skill/config.hpp>
+#include <skill/log.hpp>
 #include <string>
 #include <vector>
 
@@ -14,9 +13,9 @@ namespace skill::runtime {
 struct Settings {
     struct Skill {
         std::string name = "hello";
-        std::string id;        // default: name
+        std::string id;  // default: name
         std::string version = "1";
-        std::string api_base;  // default: /v1/{name}; no trailing '/'
+        std::string api_base;                    // default: /v1/{name}; no trailing '/'
         std::vector<std::string> locales{"de"};  // [skill] locales = de, en
         bool debug = false;
         enum class Auth { none, basic } auth = Auth::none;
@@ -25,6 +24,7 @@ struct Settings {
         std::chrono::milliseconds timeout{5000};  // per-invocation deadline
         std::size_t max_json_depth = 32;          // nesting of the invocation body
         std::string unavailable_text = "Sorry, I can't do that right now. Please try again later.";
+        std::string timezone = "UTC";  // IANA zone of users whose invocation names no known one
     } skill;
     struct Http {
         std::string host = "0.0.0.0";
@@ -44,7 +44,7 @@ struct Settings {
         std::chrono::milliseconds timeout{2'000};
         bool active = true;
     } persistence;
-    struct Tls {  // outbound https (persistence, partners)
+    struct Tls {              // outbound https (persistence, partners)
         std::string ca_file;  // PEM bundle trusted besides the system store
     } tls;
     struct CircuitBreaker {
@@ -55,15 +55,20 @@ struct Settings {
         log::Level level = log::Level::info;
         log::Format format = log::Format::json;
     } log;
-    struct Partner {  // one [partner.NAME] section: an API handlers call (ctx.partner(name))
+    struct Partner {       // one [partner.NAME] section: an API handlers call (ctx.partner(name))
         std::string name;  // letters, digits, '-', '_': a metric label
         std::string url;   // http(s)://host[:port][/base/path], required
-        std::chrono::milliseconds timeout{2'000};  // per call; below skill.timeout
-        unsigned breaker_threshold = 5;            // default: [circuit_breakers] threshold
+        std::chrono::milliseconds timeout{2'000};           // per call; below skill.timeout
+        unsigned breaker_threshold = 5;                     // default: [circuit_breakers] threshold
         std::chrono::milliseconds breaker_timeout{30'000};  // default: [circuit_breakers] timeout
     };
     std::vector<Partner> partners;  // in name order
+    /// The skill's own sections (everything but the framework's): what ctx.config() reads.
+    Config skill_config;
 };
+
+/// Whether [name] is one of the framework's sections (private to handlers).
+bool framework_section(std::string_view name) noexcept;
 
 /// Validate `config` into Settings. Throws ConfigError naming section, key and
 /// value for an invalid value or an unknown key in a framework section

@@ -1,16 +1,14 @@
 // skill::Config: INI text -> sections of trimmed, unquoted, interpolated values,
 // with SECTION_KEY environment overrides (docs/configuration.md).
-#include <skill/config.hpp>
-
 #include <boost/property_tree/ini_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
-
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <skill/config.hpp>
 #include <sstream>
 
 namespace skill {
@@ -124,6 +122,7 @@ Config Config::load(const std::string& path, const Getenv& getenv) {
 }
 
 std::optional<std::string> Config::get(std::string_view section, std::string_view key) const {
+    if (hidden_ && hidden_(section)) return std::nullopt;
     // Keys present in the file already carry their override (see parse), and a
     // value from set() wins over the environment; absent keys ask the environment.
     if (auto s = values_.find(std::string(section)); s != values_.end()) {
@@ -137,6 +136,22 @@ std::string Config::get_or(std::string_view section, std::string_view key,
                            std::string fallback) const {
     auto value = get(section, key);
     return value ? std::move(*value) : std::move(fallback);
+}
+
+Config Config::without(const Function<bool(std::string_view)>& hidden) const {
+    Config out;
+    out.getenv_ = getenv_;
+    out.hidden_ = hidden;
+    for (const auto& [name, keys] : values_)
+        if (!hidden(name)) out.values_.emplace(name, keys);
+    return out;
+}
+
+void Config::bad_value(std::string_view section, std::string_view key, std::string_view value,
+                       std::string_view expected) {
+    throw ConfigError("[" + std::string(section) + "] " + std::string(key) + " = '" +
+                      (is_secret(key) ? std::string("***") : std::string(value)) + "': expected " +
+                      (expected == "integer" ? "an " : "a ") + std::string(expected));
 }
 
 void Config::set(std::string section, std::string key, std::string value) {

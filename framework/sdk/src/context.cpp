@@ -1,14 +1,16 @@
 #include <skill/context.hpp>
+#include <skill/environment.hpp>
 #include <skill/persistence.hpp>
 
 namespace skill {
 
 Context::Context(Invocation invocation, PersistenceSession* persistence, std::string trace_id,
-                 PartnerSession* partners)
+                 PartnerSession* partners, const HandlerEnvironment* environment)
     : invocation_(std::move(invocation)),
       persistence_(persistence),
       trace_id_(std::move(trace_id)),
-      partners_(partners) {
+      partners_(partners),
+      environment_(environment) {
     if (invocation_.session) session_attributes_ = invocation_.session->attributes;
 }
 
@@ -43,9 +45,15 @@ PersistenceSession& Context::persistence() const {
 
 Partner Context::partner(std::string_view name) const {
     if (!partners_)
-        throw PartnerError(PartnerErrc::unknown_partner, std::string(name),
-                           "partner " + std::string(name) + " is not declared (no partners configured)");
+        throw PartnerError(
+            PartnerErrc::unknown_partner, std::string(name),
+            "partner " + std::string(name) + " is not declared (no partners configured)");
     return partners_->partner(name);
+}
+
+const Config& Context::config() const noexcept {
+    static const Config none;
+    return environment_ ? environment_->config : none;
 }
 
 }  // namespace skill

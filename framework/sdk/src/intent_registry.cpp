@@ -14,6 +14,10 @@ IntentRegistry& IntentRegistry::global() {
     return registry;
 }
 
+Hooks& global_hooks() {
+    return IntentRegistry::global().hooks();
+}
+
 void IntentRegistry::add(std::string_view intent, IntentHandler handler, std::source_location loc) {
     auto [it, inserted] = entries_.try_emplace(std::string(intent), Entry{handler, loc});
     if (!inserted)

@@ -12,11 +12,11 @@
 //   engine.wait();         // until SIGTERM, then drained
 //
 //   auto answer = engine.invoke(R"({"context":{"intent":"HELLO_INTENT",...}})");  // in process
-#include <skill/config.hpp>
-#include <skill/intent.hpp>
-
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <skill/config.hpp>
+#include <skill/intent.hpp>
 #include <string>
 #include <string_view>
 
@@ -28,17 +28,18 @@ class PartnerTransport;
 /// One invocation's answer, exactly as the HTTP endpoint sends it.
 struct Answer {
     int status = 200;
-    std::string body;        // JSON (protocol.md §3 / §4)
-    std::string intent;      // empty when the body did not parse
+    std::string body;                 // JSON (protocol.md §3 / §4)
+    std::string intent;               // empty when the body did not parse
     bool persistence_failed = false;  // a PersistenceError escaped: the body is the apology
     bool partner_failed = false;      // a PartnerError escaped: the body is the apology
 };
 
 class Engine {
-public:
+  public:
     /// Validates `config` (ConfigError names section, key and value) and the registry
     /// (ConfigError for an intent registered twice). Nothing listens yet.
-    explicit Engine(const Config& config, const IntentRegistry& registry = IntentRegistry::global());
+    explicit Engine(const Config& config,
+                    const IntentRegistry& registry = IntentRegistry::global());
     ~Engine();
     Engine(Engine&&) noexcept;
     Engine& operator=(Engine&&) noexcept;
@@ -63,6 +64,11 @@ public:
     void use_partners(PartnerTransport* transport);
     /// Persistence off for invoke(): ctx.persistence() throws PersistenceError(unavailable).
     void disable_persistence();
+    /// ctx.now() answers `now` instead of the system clock (tests); std::nullopt: the system
+    /// clock again. Between invocations only: it is not synchronised with the I/O threads.
+    void fix_clock(std::optional<std::chrono::system_clock::time_point> now);
+    /// What /k8s/readiness answers: not draining, and every SKILL_READY hook says true.
+    bool ready() const;
 
     /// The Prometheus text of /prometheus.
     std::string metrics() const;
@@ -72,7 +78,7 @@ public:
     Impl& impl() noexcept { return *impl_; }
     explicit Engine(std::unique_ptr<Impl> impl);
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
 };
 

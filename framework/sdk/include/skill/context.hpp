@@ -1,11 +1,10 @@
 #pragma once
 // Context: everything a handler knows about the invocation it answers.
+#include <optional>
 #include <skill/errors.hpp>
 #include <skill/invocation.hpp>
 #include <skill/partner.hpp>
 #include <skill/slots.hpp>
-
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,11 +12,18 @@
 namespace skill {
 
 class PersistenceSession;
+// The handler author's toolkit (docs/handlers.md): defined in skill/environment.hpp,
+// skill/time.hpp, skill/config.hpp.
+struct HandlerEnvironment;
+struct ZonedTime;
+struct LocalDate;
+class Config;
 
 class Context {
-public:
+  public:
     explicit Context(Invocation invocation, PersistenceSession* persistence = nullptr,
-                     std::string trace_id = {}, PartnerSession* partners = nullptr);
+                     std::string trace_id = {}, PartnerSession* partners = nullptr,
+                     const HandlerEnvironment* environment = nullptr);
 
     const Invocation& invocation() const noexcept { return invocation_; }
     const std::string& intent() const noexcept { return invocation_.intent; }
@@ -29,8 +35,12 @@ public:
     std::optional<std::string_view> token(std::string_view name) const;
 
     /// Session attributes (string -> string). Changes are sent back in the response.
-    std::map<std::string, std::string>& session_attributes() noexcept { return session_attributes_; }
-    bool new_session() const noexcept { return !invocation_.session || invocation_.session->is_new; }
+    std::map<std::string, std::string>& session_attributes() noexcept {
+        return session_attributes_;
+    }
+    bool new_session() const noexcept {
+        return !invocation_.session || invocation_.session->is_new;
+    }
 
     /// First value of a slot as T; std::nullopt when the slot is absent.
     /// Throws SlotError when the value does not convert (uncaught: 400 code 3).
@@ -72,7 +82,19 @@ public:
     /// Throws PartnerError(unknown_partner) for an undeclared name.
     Partner partner(std::string_view name) const;
 
-private:
+    // ---- the toolkit: time and the skill's own config (docs/handlers.md) ----
+    /// The user's IANA time zone: the invocation's `timezone` attribute when the system tzdata
+    /// knows it, else [skill] timezone, else "UTC" (an unknown name is logged once).
+    std::string_view timezone() const;
+    /// Now, on the user's wall clock (#include <skill/time.hpp>); the test kit can fix it.
+    ZonedTime now() const;
+    /// The user's date today (#include <skill/time.hpp>).
+    LocalDate today() const;
+    /// The skill's own skill.conf sections, read-only (typed: config().get<int>(s, k)). The
+    /// framework's sections ([skill], [http], ...) answer std::nullopt.
+    const Config& config() const noexcept;
+
+  private:
     const std::vector<std::string>* slot_texts(std::string_view name) const;
     template <class T>
     T convert(std::string_view name, const std::string& text) const {
@@ -86,6 +108,7 @@ private:
     PersistenceSession* persistence_;
     std::string trace_id_;
     PartnerSession* partners_;
+    const HandlerEnvironment* environment_;
 };
 
 }  // namespace skill

@@ -8,11 +8,11 @@
 // The body is a coroutine receiving `skill::Context& ctx`; it may co_await
 // services and must co_return a skill::Response. SKILL_INTENT("FALLBACK_INTENT")
 // answers every intent without a handler of its own.
+#include <map>
 #include <skill/context.hpp>
+#include <skill/hooks.hpp>
 #include <skill/response.hpp>
 #include <skill/task.hpp>
-
-#include <map>
 #include <source_location>
 #include <string>
 #include <string_view>
@@ -25,7 +25,7 @@ using IntentHandler = Task<Response> (*)(Context&);
 inline constexpr std::string_view fallback_intent = "FALLBACK_INTENT";
 
 class IntentRegistry {
-public:
+  public:
     struct Entry {
         IntentHandler handler;
         std::source_location where;
@@ -44,9 +44,15 @@ public:
     const std::vector<std::string>& duplicates() const noexcept { return duplicates_; }
     std::vector<std::string> intents() const;
 
-private:
+    /// Before/after/error/readiness hooks (skill/hooks.hpp); the global registry's are what
+    /// SKILL_BEFORE & co. register.
+    Hooks& hooks() noexcept { return hooks_; }
+    const Hooks& hooks() const noexcept { return hooks_; }
+
+  private:
     std::map<std::string, Entry, std::less<>> entries_;
     std::vector<std::string> duplicates_;
+    Hooks hooks_;
 };
 
 /// One static instance per SKILL_INTENT use: registers at static-init time.
@@ -61,8 +67,8 @@ struct IntentRegistrar {
 
 #define SKILL_DETAIL_CAT2(a, b) a##b
 #define SKILL_DETAIL_CAT(a, b) SKILL_DETAIL_CAT2(a, b)
-#define SKILL_DETAIL_INTENT(NAME, FN)                                             \
-    static ::skill::Task<::skill::Response> FN(::skill::Context&);                \
+#define SKILL_DETAIL_INTENT(NAME, FN)                                                  \
+    static ::skill::Task<::skill::Response> FN(::skill::Context&);                     \
     static const ::skill::IntentRegistrar SKILL_DETAIL_CAT(FN, _registrar){NAME, &FN}; \
     static ::skill::Task<::skill::Response> FN([[maybe_unused]] ::skill::Context& ctx)
 

@@ -6,11 +6,10 @@
 //
 // Defaults: locale "de", skill id "test", token "test-user" (the fake persistence treats the
 // token as the user), no session. to_json() writes the SPI 1.4.1 wire form (docs/protocol.md).
-#include <skill/invocation.hpp>
-
 #include <cstddef>
 #include <initializer_list>
 #include <map>
+#include <skill/invocation.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,13 +17,15 @@
 namespace skill::testing {
 
 class InvocationBuilder {
-public:
+  public:
     explicit InvocationBuilder(std::string intent);
 
     /// Adds one value to slot `name` (call again for a multi-value slot).
     InvocationBuilder& slot(std::string name, std::string value);
     InvocationBuilder& slots(std::initializer_list<std::pair<std::string, std::string>> values);
     InvocationBuilder& locale(std::string locale);
+    /// The user's IANA zone, sent as the `timezone` attribute (what ctx.timezone() reads).
+    InvocationBuilder& timezone(std::string zone);
     /// The "cvi" token: the fake persistence and the stub's dev tokens map it to a user.
     InvocationBuilder& token(std::string token);
     /// No "cvi" token at all (what a user without persistence consent sends).
@@ -43,11 +44,13 @@ public:
     operator const Invocation&() const noexcept { return invocation_; }  // NOLINT: one-line use
     std::string json() const;
 
-private:
+  private:
     Invocation invocation_;
 };
 
-inline InvocationBuilder invocation(std::string intent) { return InvocationBuilder(std::move(intent)); }
+inline InvocationBuilder invocation(std::string intent) {
+    return InvocationBuilder(std::move(intent));
+}
 
 /// The invocation as the platform sends it (attributes and attributesV2 both filled).
 std::string to_json(const Invocation& invocation);

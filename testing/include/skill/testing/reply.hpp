@@ -1,12 +1,10 @@
 #pragma once
 // What the runtime answered, as the platform sees it: HTTP status and JSON body, with typed
 // accessors for the parts tests assert on.
-#include <skill/response.hpp>
-
 #include <boost/json/value.hpp>
-
 #include <map>
 #include <optional>
+#include <skill/response.hpp>
 #include <string>
 
 namespace skill::testing {
@@ -30,6 +28,8 @@ struct Reply {
     std::map<std::string, std::string> session_attributes() const;
     /// result.data.use_kit, when present.
     std::optional<KitAction> kit() const;
+    /// result.delayedClientTask, when present (reference/offset empty for an executeAt task).
+    std::optional<DelayedClientTask> delayed_task() const;
     /// The protocol error code of an error body (1, 2, 3, 4, 999); 0 for a response.
     int error_code() const;
     /// The error body's `detail`, or empty.

@@ -7,28 +7,28 @@
 //   skill::testing::SkillRunner skill;  // the SKILL_INTENT handlers linked into the test
 //   auto reply = skill.run(invocation("HELLO_INTENT").token("anna"));
 //   CHECK(reply.type() == skill::ResponseType::ask_freetext);
+#include <chrono>
+#include <memory>
+#include <optional>
 #include <skill/intent.hpp>
 #include <skill/partner.hpp>
 #include <skill/testing/fake_persistence.hpp>
 #include <skill/testing/invocation_builder.hpp>
 #include <skill/testing/reply.hpp>
-
-#include <chrono>
-#include <memory>
 #include <string>
 #include <string_view>
 
 namespace skill::testing {
 
 struct RunnerOptions {
-    std::string skill_id = "test";  // also the key of this skill's data in the fake
+    std::string skill_id = "test";            // also the key of this skill's data in the fake
     std::chrono::milliseconds timeout{5000};  // the per-invocation deadline ([skill] timeout)
-    bool debug = true;  // exception text in 500 bodies ([skill] debug): handy in tests
+    bool debug = true;               // exception text in 500 bodies ([skill] debug): handy in tests
     std::string unavailable_text{};  // the apology; empty: the runtime's default
 };
 
 class SkillRunner {
-public:
+  public:
     /// Dispatches to the handlers registered with SKILL_INTENT.
     explicit SkillRunner(RunnerOptions options = {});
     /// Dispatches to `registry` (which must outlive the runner).
@@ -46,7 +46,8 @@ public:
     /// Your own transport (must outlive the runner's use of it).
     void use_persistence(PersistenceTransport& transport);
     /// A real persistence service, e.g. PersistenceStub::url(); a fresh HTTP client per run.
-    void use_persistence_url(std::string url, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    void use_persistence_url(std::string url,
+                             std::chrono::milliseconds timeout = std::chrono::seconds(5));
     /// Persistence inactive: ctx.persistence() throws PersistenceError(unavailable).
     void disable_persistence();
 
@@ -58,7 +59,16 @@ public:
     /// Your own transport for every partner (must outlive the runner's use of it).
     void use_partners(PartnerTransport& transport);
 
-private:
+    /// Set a skill.conf value, as the file would: the skill's own sections are what
+    /// ctx.config() reads; [skill] timezone is the default zone. Checked as at start-up
+    /// (ConfigError at the next run for a bad framework value).
+    void config(std::string section, std::string key, std::string value);
+    /// ctx.now() answers `now` from here on; std::nullopt: the system clock again.
+    void fix_clock(std::optional<std::chrono::system_clock::time_point> now);
+    /// What /k8s/readiness would answer: every SKILL_READY hook says true.
+    bool ready();
+
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
