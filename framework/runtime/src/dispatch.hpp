@@ -4,6 +4,7 @@
 #include <skill/intent.hpp>
 #include <skill/partner.hpp>
 #include <skill/persistence.hpp>
+#include <skill/translations.hpp>
 
 #include <skill/net/http.hpp>
 
@@ -39,8 +40,10 @@ struct InvocationInput {
 
 class Dispatcher {
 public:
-    Dispatcher(const IntentRegistry& registry, const Settings& settings)
-        : registry_(registry), settings_(settings) {}
+    /// `translations`: the catalogs each invocation's locale is resolved in (null: none).
+    Dispatcher(const IntentRegistry& registry, const Settings& settings,
+               const Translations* translations = nullptr)
+        : registry_(registry), settings_(settings), translations_(translations) {}
 
     net::Awaitable<Outcome> invoke(InvocationInput input) const;
     /// The intent as a metric label: a registered intent, "unknown", or "" (none parsed).
@@ -55,6 +58,7 @@ private:
 
     const IntentRegistry& registry_;
     const Settings& settings_;
+    const Translations* translations_;
 };
 
 }  // namespace skill::runtime

@@ -5,6 +5,7 @@
 #include <skill/net/http_server.hpp>
 
 #include "dispatch.hpp"
+#include "i18n.hpp"
 #include "metrics.hpp"
 #include "settings.hpp"
 #include "skill_server.hpp"
@@ -29,6 +30,7 @@ struct Engine::Impl {
     Answer invoke(std::string_view body);
 
     runtime::Settings settings;
+    Translations translations;  // the catalogs; sets settings.skill.locales to those served
     runtime::Dispatcher dispatcher;
     std::unique_ptr<CircuitBreaker> breaker;          // persistence's, shared by threads
     std::unique_ptr<PartnerDirectory> partner_directory;  // [partner.NAME]: breakers shared

@@ -201,6 +201,7 @@ void load_skill(const Config& config, Settings::Skill& s) {
     sec.read("version", s.version, non_empty, "must not be empty");
     sec.read("locales", s.locales, parse_locales,
              "expected a comma-separated list of locales, e.g. de, en");
+    s.locales_given = sec.raw("locales").has_value();
     sec.read("debug", s.debug, parse_bool, bool_reason);
     sec.read("auth", s.auth, parse_auth, "expected none or basic");
     sec.read("api_key", s.api_key, [](std::string_view v) { return std::optional(std::string(v)); },
@@ -273,6 +274,16 @@ void load_circuit_breakers(const Config& config, Settings::CircuitBreaker& c) {
     sec.read("timeout", c.timeout, duration(), duration_reason);
 }
 
+void load_i18n(const Config& config, const Settings::Skill& skill, Settings::I18n& i) {
+    check_known_keys(config, "i18n", {"dir", "domain", "strict"});
+    const Section sec(config, "i18n");
+    sec.read("dir", i.dir, non_empty, "must not be empty");
+    i.domain = skill.name;
+    sec.read("domain", i.domain, parse_name,
+             "expected a catalog name of letters, digits, '-', '_' or '.'");
+    sec.read("strict", i.strict, parse_bool, bool_reason);
+}
+
 void load_log(const Config& config, Settings::Log& l) {
     check_known_keys(config, "log", {"level", "format"});
     const Section sec(config, "log");
@@ -324,6 +335,7 @@ Settings load_settings(const Config& config) {
     load_persistence(config, settings.persistence);
     load_tls(config, settings.tls);
     load_circuit_breakers(config, settings.circuit_breakers);
+    load_i18n(config, settings.skill, settings.i18n);
     load_log(config, settings.log);
     load_partners(config, settings.circuit_breakers, settings.partners);
     return settings;

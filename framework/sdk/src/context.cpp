@@ -1,5 +1,6 @@
 #include <skill/context.hpp>
 #include <skill/persistence.hpp>
+#include <skill/translations.hpp>
 
 namespace skill {
 
@@ -46,6 +47,15 @@ Partner Context::partner(std::string_view name) const {
         throw PartnerError(PartnerErrc::unknown_partner, std::string(name),
                            "partner " + std::string(name) + " is not declared (no partners configured)");
     return partners_->partner(name);
+}
+
+std::string Context::translate(std::string_view key, std::span<const MessageArg> args) const {
+    return skill::translate(translator_, key, args);
+}
+
+std::string Context::translate_n(std::string_view key, std::string_view key_plural, long long n,
+                                 std::span<const MessageArg> args) const {
+    return translate_plural(translator_, key, key_plural, n, args);
 }
 
 }  // namespace skill
