@@ -268,3 +268,19 @@ TEST_CASE("[skill] max_json_depth: default 32, 1..1024") {
     CHECK(error_of("[skill]\nmax_json_depth = 1025\n") ==
           "[skill] max_json_depth = '1025': expected an integer 1..1024");
 }
+
+TEST_CASE("[i18n]: the catalogs' place, domain and strictness") {
+    const auto defaults = load("[skill]\nname = shop\n");
+    CHECK(defaults.i18n.dir.empty());  // <exe dir>/locale, else <exe dir>/../share/locale
+    CHECK(defaults.i18n.domain == "shop");
+    CHECK_FALSE(defaults.i18n.strict);
+    CHECK_FALSE(defaults.skill.locales_given);
+    const auto s = load("[skill]\nlocales = en, de\n[i18n]\ndir = /srv/locale\ndomain = texts\nstrict = yes\n");
+    CHECK(s.i18n.dir == "/srv/locale");
+    CHECK(s.i18n.domain == "texts");
+    CHECK(s.i18n.strict);
+    CHECK(s.skill.locales_given);
+    CHECK(error_of("[i18n]\ndomain = ../x/y\n").find("[i18n] domain") != std::string::npos);
+    CHECK(error_of("[i18n]\nstrict = maybe\n").find("[i18n] strict") != std::string::npos);
+    CHECK(error_of("[i18n]\nlanguage = de\n") == "[i18n] language: unknown key");
+}

@@ -8,6 +8,7 @@
 #include <skill/config.hpp>
 #include <skill/translations.hpp>
 
+#include "i18n.hpp"
 #include "stderr_capture.hpp"
 
 using namespace skill;
@@ -184,4 +185,26 @@ TEST_CASE("without catalogs keys are their own text and the configured locales a
     CHECK_FALSE(t.resolve("fr").supported);
     CHECK(t.resolve("de").translator == nullptr);
     CHECK(tr(t, "de", "Hello, {name}!", arg("name", "Anna")) == "Hello, Anna!");
+}
+
+TEST_CASE(
+    "the runtime serves the catalogs' locales; a set [i18n] dir without catalogs stops start-up") {
+    runtime::Settings s;
+    s.skill.name = "test";
+    s.skill.locales = {"en", "de"};
+    s.skill.locales_given = true;
+    s.i18n.dir = TEST_LOCALE_DIR;
+    const auto t = runtime::load_translations(s);
+    CHECK(s.skill.locales ==
+          std::vector<std::string>{"de", "de-AT", "en"});  // /info supportedLocales
+    CHECK(t.default_locale() == "en");
+    CHECK(translator_locale(t.resolve("fr").translator) == "en");
+
+    s.i18n.domain = "no-such-domain";
+    CHECK_THROWS_WITH(runtime::load_translations(s),
+                      Catch::Contains("no catalog <lang>/LC_MESSAGES/no-such-domain.mo"));
+    s.i18n.domain.clear();
+    s.i18n.dir = "/nonexistent";
+    CHECK_THROWS_WITH(runtime::load_translations(s),
+                      Catch::Contains("[i18n] dir = '/nonexistent'"));
 }

@@ -1,6 +1,7 @@
 #include "i18n.hpp"
 
 #include <filesystem>
+#include <skill/config.hpp>
 #include <skill/log.hpp>
 
 namespace skill::runtime {
@@ -33,8 +34,9 @@ Translations load_translations(Settings& settings) {
                    {"locales", static_cast<std::int64_t>(translations.locales().size())},
                    {"default", translations.default_locale()}});
     } else if (!settings.i18n.dir.empty()) {
-        log::warning("i18n", "no catalogs in [i18n] dir: keys are their own text",
-                     {{"dir", options.dir}, {"domain", options.domain}});
+        // Set on purpose but nothing there: a wrong path or domain, not a skill without texts.
+        throw ConfigError("[i18n] dir = '" + settings.i18n.dir +
+                          "': no catalog <lang>/LC_MESSAGES/" + options.domain + ".mo in it");
     }
     return translations;
 }

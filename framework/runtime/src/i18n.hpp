@@ -12,7 +12,8 @@ std::string catalog_dir(const Settings::I18n& i18n);
 
 /// Loads the catalogs of [i18n] domain for [skill] locales (the first is the default
 /// language) and, when there are catalogs, makes `settings.skill.locales` the locales served
-/// (/info supportedLocales). Throws ConfigError (see Translations::load).
+/// (/info supportedLocales). Throws ConfigError (see Translations::load), also when [i18n] dir
+/// is set and holds no catalog of the domain.
 Translations load_translations(Settings& settings);
 
 }  // namespace skill::runtime

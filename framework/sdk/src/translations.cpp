@@ -38,7 +38,7 @@ char upper(char c) {
 /// "zh-Hans-CN": the script is skipped) and POSIX ("de_AT.UTF-8", "sr@latin": charset and
 /// variant are dropped), any case. Written into `buf`; empty when `in` is no locale.
 struct Tag {
-    char buf[8];
+    char buf[8] = {};
     std::size_t size = 0, language_size = 0;
     std::string_view full() const noexcept { return {buf, size}; }
     std::string_view language() const noexcept { return {buf, language_size}; }
@@ -101,6 +101,21 @@ class CKey {
     const char* p_;
 };
 
+/// `message` the first time `what` is seen; `flood` once when the set is full; else nothing.
+void log_once(detail::OnceSet& seen, std::string_view what, log::Level level,
+              std::string_view message, log::Fields fields, std::string_view flood) {
+    switch (seen.insert(what)) {
+        case detail::OnceSet::Seen::first:
+            log::write(level, "i18n", message, fields);
+            break;
+        case detail::OnceSet::Seen::full:
+            log::write(level, "i18n", flood);
+            break;
+        case detail::OnceSet::Seen::again:
+            break;
+    }
+}
+
 /// gettext's plural expressions take an int; reduce a larger count keeping what the rules of
 /// every language read (n % 10, n % 100, n % 1000, "many").
 int plural_count(long long n) {
@@ -146,16 +161,8 @@ struct Translations::Impl {
         if (strict)
             throw std::logic_error(std::string(what) + ": " + std::string(key) + " (" +
                                    std::string(locale) + ")");
-        switch (missing_logged.insert(key)) {
-            case detail::OnceSet::Seen::first:
-                log::error("i18n", what, {{"key", key}, {"locale", locale}});
-                break;
-            case detail::OnceSet::Seen::full:
-                log::error("i18n", "translation problems: further keys are not logged");
-                break;
-            case detail::OnceSet::Seen::again:
-                break;
-        }
+        log_once(missing_logged, key, log::Level::error, what, {{"key", key}, {"locale", locale}},
+                 "translation problems: further keys are not logged");
     }
 };
 
@@ -294,17 +301,10 @@ Translations::Resolved Translations::resolve(std::string_view locale) const noex
             if (c == t.full() || c == t.language()) return {nullptr, true};
     }
     const auto shown = locale.substr(0, 35);  // from the request: bounded in the log
-    switch (impl.unsupported_logged.insert(shown)) {
-        case detail::OnceSet::Seen::first:
-            log::warning("i18n", "locale not supported: answered in the default language",
-                         {{"locale", shown}, {"default", impl.default_locale}});
-            break;
-        case detail::OnceSet::Seen::full:
-            log::warning("i18n", "unsupported locales: further ones are not logged");
-            break;
-        case detail::OnceSet::Seen::again:
-            break;
-    }
+    log_once(impl.unsupported_logged, shown, log::Level::warning,
+             "locale not supported: answered in the default language",
+             {{"locale", shown}, {"default", impl.default_locale}},
+             "unsupported locales: further ones are not logged");
     return {impl.fallback, false};
 }
 
