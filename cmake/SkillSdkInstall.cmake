@@ -5,6 +5,7 @@
 #   target_link_libraries(my-skill PRIVATE skill::main skill::framework)
 #   target_link_libraries(my-tests PRIVATE skill::testing skill::testing_main)
 #   skill_check_handlers(my-skill)     # GCC 12's co_await traps (cmake/SkillSdkCheckHandlers.cmake)
+#   skill_add_translations(my-skill DOMAIN my-skill PO_FILES po/de.po po/en.po)  # gettext catalogs
 #
 # Every library the framework links (even privately: static libraries carry their link
 # dependencies) is exported under the skill:: namespace.
@@ -61,4 +62,5 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/SkillSdkConfigVersion.cma
 install(FILES ${PROJECT_BINARY_DIR}/SkillSdkConfig.cmake
               ${PROJECT_BINARY_DIR}/SkillSdkConfigVersion.cmake
               ${PROJECT_SOURCE_DIR}/cmake/SkillSdkCheckHandlers.cmake
+              ${PROJECT_SOURCE_DIR}/cmake/SkillSdkTranslations.cmake
   DESTINATION ${_skill_pkg_dir})

@@ -1,5 +1,6 @@
 // The reference skill: greets the user by a name kept in the persistence
-// service (the seed example of persistence-service.md, in C++).
+// service (the seed example of persistence-service.md, in C++), in German or English:
+// the texts are keys of the catalogs in po/ (docs/localisation.md).
 #include <skill/skill.hpp>
 
 namespace {
@@ -7,8 +8,8 @@ namespace {
 skill::Task<skill::Response> greet(skill::Context& ctx) {
     auto data = co_await ctx.persistence().get();
     if (auto name = data["name"].as_string())
-        co_return skill::tell("Hello, " + *name + "! It's awesome today!");
-    co_return skill::ask_freetext("Oh, we haven't met yet. What's your name?");
+        co_return skill::tell(ctx.tr("HELLO_GREETING", skill::arg("name", *name)));
+    co_return skill::ask_freetext(ctx.tr("HELLO_ASK_NAME"));
 }
 
 }  // namespace
@@ -35,4 +36,4 @@ SKILL_INTENT("HELLO_VISIT") {
 }
 
 // Anything else: a plain TELL that needs no service (also the benchmarks' TELL row).
-SKILL_INTENT("FALLBACK_INTENT") { co_return skill::tell("Sorry, I can only say hello."); }
+SKILL_INTENT("FALLBACK_INTENT") { co_return skill::tell(ctx.tr("HELLO_FALLBACK")); }

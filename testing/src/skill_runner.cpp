@@ -39,6 +39,10 @@ struct SkillRunner::Impl {
             config.set("skill", "unavailable_text", options.unavailable_text);
         config.set("http", "threads", "1");
         config.set("service-persistence", "active", "false");
+        if (!options.locale_dir.empty()) config.set("i18n", "dir", options.locale_dir);
+        if (!options.domain.empty()) config.set("i18n", "domain", options.domain);
+        if (!options.locales.empty()) config.set("skill", "locales", options.locales);
+        config.set("i18n", "strict", options.strict_translations ? "true" : "false");
     }
 
     /// The engine for the current configuration, built again after a use_* call changed it

@@ -6,7 +6,7 @@
 using namespace skill::testing;
 
 TEST_CASE("HELLO: a stranger is asked for a name, then greeted by it from then on") {
-    SkillRunner skill(RunnerOptions{.skill_id = "hello"});
+    SkillRunner skill(RunnerOptions{.skill_id = "hello", .locale_dir = HELLO_LOCALE_DIR});
     Dialogue anna(skill, "anna", "en");
 
     CHECK_THAT(anna.say("HELLO_INTENT"),
@@ -21,15 +21,31 @@ TEST_CASE("HELLO: a stranger is asked for a name, then greeted by it from then o
     CHECK(skill.persistence().data("anna")["name"].as_string() == "Anna");
 }
 
+TEST_CASE("HELLO: the same dialogue in German: the locale picks the catalog, turn after turn") {
+    SkillRunner skill(RunnerOptions{.skill_id = "hello", .locale_dir = HELLO_LOCALE_DIR});
+    Dialogue anna(skill, "anna", "de");
+
+    CHECK_THAT(anna.say("HELLO_INTENT"),
+               IsAskFreetext() && SaysText("Oh, wir kennen uns noch nicht. Wie heißt du?"));
+    CHECK_THAT(anna.say("HELLO_INTENT_REPROMPT", {{"name", "Anna"}}),
+               IsTell() && SaysText("Hallo, Anna! Heute ist ein großartiger Tag!"));
+    // The same user in English: the stored name, the other catalog.
+    CHECK_THAT(skill.run(invocation("HELLO_INTENT").token("anna").locale("en")),
+               SaysText("Hello, Anna! It's awesome today!"));
+    CHECK_THAT(skill.run(invocation("UNKNOWN_INTENT").locale("de")),
+               SaysText("Entschuldigung, ich kann nur Hallo sagen."));
+}
+
 TEST_CASE("HELLO: the reprompt answers from the session's cache (one GET, one POST)") {
-    SkillRunner skill(RunnerOptions{.skill_id = "hello"});
+    SkillRunner skill(RunnerOptions{.skill_id = "hello", .locale_dir = HELLO_LOCALE_DIR});
     skill.run(invocation("HELLO_INTENT_REPROMPT").slot("name", "Anna").token("anna"));
     using Op = skill::PersistenceTransport::Operation;
     CHECK(skill.persistence().operations() == std::vector<Op>{Op::set});
 }
 
 TEST_CASE("HELLO: an unavailable persistence service gets the apology, not an error") {
-    SkillRunner skill(RunnerOptions{.skill_id = "hello", .unavailable_text = "Try later."});
+    SkillRunner skill(RunnerOptions{
+        .skill_id = "hello", .unavailable_text = "Try later.", .locale_dir = HELLO_LOCALE_DIR});
     skill.persistence().fail_next(skill::PersistenceErrc::timeout);
     auto reply = skill.run(invocation("HELLO_INTENT").token("anna"));
     CHECK_THAT(reply, IsTell() && SaysText("Try later."));
@@ -39,7 +55,9 @@ TEST_CASE("HELLO: an unavailable persistence service gets the apology, not an er
 }
 
 TEST_CASE("HELLO: a persistence call slower than the deadline times out in time: the apology") {
-    SkillRunner skill(RunnerOptions{.skill_id = "hello", .timeout = std::chrono::milliseconds(50)});
+    SkillRunner skill(RunnerOptions{.skill_id = "hello",
+                                    .timeout = std::chrono::milliseconds(50),
+                                    .locale_dir = HELLO_LOCALE_DIR});
     skill.persistence().delay_next(std::chrono::seconds(5));
     auto reply = skill.run(invocation("HELLO_INTENT"));
     CHECK_THAT(reply, IsTell());
@@ -48,7 +66,7 @@ TEST_CASE("HELLO: a persistence call slower than the deadline times out in time:
 
 TEST_CASE("HELLO: the same dialogue against the real persistence stub, across its restart") {
     PersistenceStub stub;
-    SkillRunner skill(RunnerOptions{.skill_id = "hello"});
+    SkillRunner skill(RunnerOptions{.skill_id = "hello", .locale_dir = HELLO_LOCALE_DIR});
     skill.use_persistence_url(stub.url());
     Dialogue anna(skill, stub.token("anna", "hello"), "en");
 

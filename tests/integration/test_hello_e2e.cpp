@@ -57,8 +57,10 @@ struct Stack {
         REQUIRE(stub->wait() == 0);
     }
 
-    json::value say(const std::string& intent, const std::string& token, const std::string& attributes = "{}") {
-        std::string body = R"({"context":{"intent":")" + intent + R"(","locale":"en","tokens":{"cvi":")" + token +
+    json::value say(const std::string& intent, const std::string& token, const std::string& attributes = "{}",
+                    const std::string& locale = "en") {
+        std::string body = R"({"context":{"intent":")" + intent + R"(","locale":")" + locale +
+                           R"(","tokens":{"cvi":")" + token +
                            R"("},"attributes":)" + attributes + R"(},"session":{"id":"s-1","new":true}})";
         auto r = http_request(skill_port, "POST", "/v1/hello", body);
         INFO(r.body);
@@ -102,6 +104,38 @@ TEST_CASE("the seed dialogue through hello-skill and the persistence stub, acros
         CHECK(again.say("HELLO_INTENT", anna).at("text") == "Hello, Anna! It's awesome today!");
         again.stop();
     }
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("hello-skill greets in German for de and in English for en, from its catalogs") {
+    auto dir = std::filesystem::temp_directory_path() / ("hello-l10n-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    auto anna = dev_token("anna");
+    Stack stack((dir / "persistence.db").string());
+
+    auto info = http_request(stack.skill_port, "GET", "/v1/hello/info");
+    REQUIRE(info.status == 200);
+    CHECK(json::parse(info.body).at("supportedLocales") == json::parse(R"(["de","en"])"));
+
+    const char* hallo = "Hallo, Anna! Heute ist ein großartiger Tag!";
+    CHECK(stack.say("HELLO_INTENT", anna, "{}", "de").at("text") == "Oh, wir kennen uns noch nicht. Wie heißt du?");
+    CHECK(stack.say("HELLO_INTENT", anna, "{}", "en").at("text") == "Oh, we haven't met yet. What's your name?");
+    CHECK(stack.say("HELLO_INTENT_REPROMPT", anna, R"({"name":["Anna"]})", "de").at("text") == hallo);
+    CHECK(stack.say("HELLO_INTENT", anna, "{}", "en").at("text") == "Hello, Anna! It's awesome today!");
+    CHECK(stack.say("HELLO_INTENT", anna, "{}", "de-AT").at("text") == hallo);
+    CHECK(stack.say("FALLBACK_INTENT", anna, "{}", "en").at("text") == "Sorry, I can only say hello.");
+    // fr is not served (skill.conf: locales = de, en): answered in the default language, de,
+    // and logged once however often it comes.
+    CHECK(stack.say("HELLO_INTENT", anna, "{}", "fr").at("text") == hallo);
+    CHECK(stack.say("FALLBACK_INTENT", anna, "{}", "fr").at("text") == "Entschuldigung, ich kann nur Hallo sagen.");
+    stack.stop();
+    const auto out = stack.skill->output();
+    std::size_t logged = 0;
+    for (auto at = out.find("locale not supported"); at != std::string::npos;
+         at = out.find("locale not supported", at + 1))
+        ++logged;
+    CHECK(logged == 1);
+    CHECK(out.find("catalogs loaded") != std::string::npos);
     std::filesystem::remove_all(dir);
 }
 

@@ -219,7 +219,7 @@ http::request<http::string_body> post(const std::string& target, std::string bod
 
 std::string invocation(const std::string& intent, const std::string& token,
                        const std::optional<std::string>& name) {
-    json::object context{{"intent", intent}, {"locale", "de"}, {"tokens", {{"cvi", token}}}};
+    json::object context{{"intent", intent}, {"locale", "en"}, {"tokens", {{"cvi", token}}}};
     if (name) context["attributes"] = {{"name", json::array{json::value(*name)}}};
     return json::serialize(json::object{{"context", std::move(context)}, {"spiVersion", "1.4.1"}});
 }

@@ -280,9 +280,25 @@ TEST_CASE("[skill] timezone and the skill's own sections (ctx.config())") {
                         {{"SKILL_API_KEY", "secret"}});
     CHECK(s.skill_config.get("pizza", "max") == "5");
     CHECK(s.skill_config.get("partnership", "kind") == "gold");  // not a [partner.NAME] section
-    for (const char* section : {"skill", "http", "service-persistence", "tls", "circuit_breakers", "log", "partner.maps"})
+    for (const char* section : {"skill", "http", "service-persistence", "tls", "circuit_breakers", "i18n", "log", "partner.maps"})
         CHECK(s.skill_config.sections().count(section) == 0);
     CHECK(s.skill_config.get("skill", "api_key") == std::nullopt);
     CHECK(s.skill_config.get("http", "port") == std::nullopt);
     CHECK(s.skill_config.get("partner.maps", "url") == std::nullopt);
+}
+
+TEST_CASE("[i18n]: the catalogs' place, domain and strictness") {
+    const auto defaults = load("[skill]\nname = shop\n");
+    CHECK(defaults.i18n.dir.empty());  // <exe dir>/locale, else <exe dir>/../share/locale
+    CHECK(defaults.i18n.domain == "shop");
+    CHECK_FALSE(defaults.i18n.strict);
+    CHECK_FALSE(defaults.skill.locales_given);
+    const auto s = load("[skill]\nlocales = en, de\n[i18n]\ndir = /srv/locale\ndomain = texts\nstrict = yes\n");
+    CHECK(s.i18n.dir == "/srv/locale");
+    CHECK(s.i18n.domain == "texts");
+    CHECK(s.i18n.strict);
+    CHECK(s.skill.locales_given);
+    CHECK(error_of("[i18n]\ndomain = ../x/y\n").find("[i18n] domain") != std::string::npos);
+    CHECK(error_of("[i18n]\nstrict = maybe\n").find("[i18n] strict") != std::string::npos);
+    CHECK(error_of("[i18n]\nlanguage = de\n") == "[i18n] language: unknown key");
 }

@@ -55,7 +55,10 @@ token=$("$prefix/bin/persistence-stub" --dev-token anna hello)
 "$prefix/bin/skill-invoke" "$url/v1/hello" HELLO_INTENT_REPROMPT name=Anna --token "$token" \
     --locale en >/dev/null 2>&1
 answer=$("$prefix/bin/skill-invoke" "$url/v1/hello" HELLO_INTENT --token "$token" 2>/dev/null)
-grep -q "Hello, Anna!" <<<"$answer" || { echo "seed dialogue failed: $answer" >&2; exit 1; }
+# skill-invoke's default locale is de: the installed catalogs (share/locale) answer German.
+grep -q "Hallo, Anna!" <<<"$answer" || { echo "seed dialogue failed (de catalog): $answer" >&2; exit 1; }
+answer=$("$prefix/bin/skill-invoke" "$url/v1/hello" HELLO_INTENT --token "$token" --locale en 2>/dev/null)
+grep -q "Hello, Anna!" <<<"$answer" || { echo "seed dialogue failed (en catalog): $answer" >&2; exit 1; }
 stop_server "$skill_pid" hello-skill
 stop_server "$stub_pid" persistence-stub
 

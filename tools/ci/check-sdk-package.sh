@@ -36,7 +36,10 @@ start_server "$work/demo.log" env HTTP_HOST=127.0.0.1 HTTP_PORT=0 SERVICE_PERSIS
     "$work/demo-install/bin/demo-skill" --config "$work/demo-skill/skill.conf"
 url="http://127.0.0.1:$SERVER_PORT"
 out=$("$invoke" "$url/v1/demo-skill" DEMO_INTENT name=Anna --attr turn=1 2>/dev/null)
-grep -q '"text": "Hello, Anna!"' <<<"$out" || { echo "unexpected answer: $out" >&2; exit 1; }
+# skill-invoke's default locale is de: the scaffold's de catalog, installed to share/locale.
+grep -q '"text": "Hallo, Anna!"' <<<"$out" || { echo "unexpected answer: $out" >&2; exit 1; }
+out_en=$("$invoke" "$url/v1/demo-skill" DEMO_INTENT name=Anna --locale en 2>/dev/null)
+grep -q '"text": "Hello, Anna!"' <<<"$out_en" || { echo "unexpected answer (en): $out_en" >&2; exit 1; }
 grep -q '"turn": "1"' <<<"$out" || { echo "session attributes lost: $out" >&2; exit 1; }
 expect_status 1 "$invoke" "$url/v1/demo-skill" NO_SUCH_INTENT
 expect_status 0 "$invoke" --probe "$url/k8s/liveness"

@@ -69,8 +69,13 @@ net::Awaitable<Outcome> Dispatcher::invoke(InvocationInput input) const {
     PersistenceSession persistence(input.persistence, std::move(token),
                                    std::move(input.trace_headers));
     persistence.set_deadline(calls_end);
+    // Before the Context takes the invocation: an unsupported locale is logged here, once,
+    // whether or not the handler translates anything.
+    const Translator* translator =
+        translations_ ? translations_->resolve(invocation.locale).translator : nullptr;
     Context ctx(std::move(invocation), &persistence, std::move(input.trace_id), &partners,
                 &environment_);
+    ctx.set_translator(translator);
 
     const Hooks& hooks = registry_.hooks();
     std::optional<Response> response;

@@ -8,6 +8,7 @@
 #include <skill/net/http.hpp>
 #include <skill/partner.hpp>
 #include <skill/persistence.hpp>
+#include <skill/translations.hpp>
 #include <string>
 #include <string_view>
 
@@ -38,10 +39,13 @@ struct InvocationInput {
 
 class Dispatcher {
   public:
-    Dispatcher(const IntentRegistry& registry, const Settings& settings)
+    /// `translations`: the catalogs each invocation's locale is resolved in (null: none).
+    Dispatcher(const IntentRegistry& registry, const Settings& settings,
+               const Translations* translations = nullptr)
         : registry_(registry),
           settings_(settings),
-          environment_{settings.skill_config, settings.skill.timezone, std::nullopt} {}
+          environment_{settings.skill_config, settings.skill.timezone, std::nullopt},
+          translations_(translations) {}
 
     net::Awaitable<Outcome> invoke(InvocationInput input) const;
     /// The intent as a metric label: a registered intent, "unknown", or "" (none parsed).
@@ -63,6 +67,7 @@ class Dispatcher {
     const IntentRegistry& registry_;
     const Settings& settings_;
     HandlerEnvironment environment_;
+    const Translations* translations_;
 };
 
 }  // namespace skill::runtime

@@ -118,7 +118,8 @@ Engine make_engine(Settings settings, const IntentRegistry& registry) {
 
 Engine::Impl::Impl(runtime::Settings s, const IntentRegistry& registry)
     : settings(checked(s, registry)),
-      dispatcher(registry, settings),
+      translations(runtime::load_translations(settings)),
+      dispatcher(registry, settings, &translations),
       breaker(settings.persistence.active
                   ? std::make_unique<CircuitBreaker>(settings.circuit_breakers.threshold,
                                                      settings.circuit_breakers.timeout)

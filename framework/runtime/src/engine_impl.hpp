@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dispatch.hpp"
+#include "i18n.hpp"
 #include "metrics.hpp"
 #include "settings.hpp"
 #include "skill_server.hpp"
@@ -29,6 +30,7 @@ struct Engine::Impl {
     bool ready() const;
 
     runtime::Settings settings;
+    Translations translations;  // the catalogs; sets settings.skill.locales to those served
     runtime::Dispatcher dispatcher;
     std::unique_ptr<CircuitBreaker> breaker;              // persistence's, shared by threads
     std::unique_ptr<PartnerDirectory> partner_directory;  // [partner.NAME]: breakers shared

@@ -211,6 +211,7 @@ void load_skill(const Config& config, Settings::Skill& s) {
     sec.read("version", s.version, non_empty, "must not be empty");
     sec.read("locales", s.locales, parse_locales,
              "expected a comma-separated list of locales, e.g. de, en");
+    s.locales_given = sec.raw("locales").has_value();
     sec.read("debug", s.debug, parse_bool, bool_reason);
     sec.read("auth", s.auth, parse_auth, "expected none or basic");
     sec.read(
@@ -289,6 +290,16 @@ void load_circuit_breakers(const Config& config, Settings::CircuitBreaker& c) {
     sec.read("timeout", c.timeout, duration(), duration_reason);
 }
 
+void load_i18n(const Config& config, const Settings::Skill& skill, Settings::I18n& i) {
+    check_known_keys(config, "i18n", {"dir", "domain", "strict"});
+    const Section sec(config, "i18n");
+    sec.read("dir", i.dir, non_empty, "must not be empty");
+    i.domain = skill.name;
+    sec.read("domain", i.domain, parse_name,
+             "expected a catalog name of letters, digits, '-', '_' or '.'");
+    sec.read("strict", i.strict, parse_bool, bool_reason);
+}
+
 void load_log(const Config& config, Settings::Log& l) {
     check_known_keys(config, "log", {"level", "format"});
     const Section sec(config, "log");
@@ -339,7 +350,7 @@ void load_partners(const Config& config, const Settings::CircuitBreaker& breaker
 
 bool framework_section(std::string_view name) noexcept {
     for (std::string_view own :
-         {"skill", "http", "service-persistence", "tls", "circuit_breakers", "log"})
+         {"skill", "http", "service-persistence", "tls", "circuit_breakers", "i18n", "log"})
         if (name == own) return true;
     return name.starts_with("partner.");
 }
@@ -351,6 +362,7 @@ Settings load_settings(const Config& config) {
     load_persistence(config, settings.persistence);
     load_tls(config, settings.tls);
     load_circuit_breakers(config, settings.circuit_breakers);
+    load_i18n(config, settings.skill, settings.i18n);
     load_log(config, settings.log);
     load_partners(config, settings.circuit_breakers, settings.partners);
     settings.skill_config = config.without(framework_section);

@@ -15,8 +15,9 @@ struct Settings {
         std::string name = "hello";
         std::string id;  // default: name
         std::string version = "1";
-        std::string api_base;                    // default: /v1/{name}; no trailing '/'
-        std::vector<std::string> locales{"de"};  // [skill] locales = de, en
+        std::string api_base;  // default: /v1/{name}; no trailing '/'
+        std::vector<std::string> locales{"de"};  // [skill] locales = de, en; [0]: default language
+        bool locales_given = false;  // set in skill.conf: narrows the catalogs served
         bool debug = false;
         enum class Auth { none, basic } auth = Auth::none;
         std::string api_key;
@@ -51,6 +52,11 @@ struct Settings {
         unsigned threshold = 5;
         std::chrono::milliseconds timeout{30'000};
     } circuit_breakers;
+    struct I18n {  // the gettext catalogs (docs/localisation.md)
+        std::string dir;      // default: <exe dir>/locale, else <exe dir>/../share/locale
+        std::string domain;   // default: [skill] name
+        bool strict = false;  // a missing key or argument throws (the test kit's default)
+    } i18n;
     struct Log {
         log::Level level = log::Level::info;
         log::Format format = log::Format::json;
@@ -72,7 +78,7 @@ bool framework_section(std::string_view name) noexcept;
 
 /// Validate `config` into Settings. Throws ConfigError naming section, key and
 /// value for an invalid value or an unknown key in a framework section
-/// ([skill], [http], [service-persistence], [tls], [circuit_breakers], [log], and every
+/// ([skill], [http], [service-persistence], [tls], [circuit_breakers], [i18n], [log], and every
 /// [partner.NAME]); other sections belong to the skill and are left alone.
 Settings load_settings(const Config& config);
 

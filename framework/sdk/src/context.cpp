@@ -1,6 +1,7 @@
 #include <skill/context.hpp>
 #include <skill/environment.hpp>
 #include <skill/persistence.hpp>
+#include <skill/translations.hpp>
 
 namespace skill {
 
@@ -54,6 +55,15 @@ Partner Context::partner(std::string_view name) const {
 const Config& Context::config() const noexcept {
     static const Config none;
     return environment_ ? environment_->config : none;
+}
+
+std::string Context::translate(std::string_view key, std::span<const MessageArg> args) const {
+    return skill::translate(translator_, key, args);
+}
+
+std::string Context::translate_n(std::string_view key, std::string_view key_plural, long long n,
+                                 std::span<const MessageArg> args) const {
+    return translate_plural(translator_, key, key_plural, n, args);
 }
 
 }  // namespace skill

@@ -3,8 +3,10 @@
 #include <optional>
 #include <skill/errors.hpp>
 #include <skill/invocation.hpp>
+#include <skill/message.hpp>
 #include <skill/partner.hpp>
 #include <skill/slots.hpp>
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +20,7 @@ struct HandlerEnvironment;
 struct ZonedTime;
 struct LocalDate;
 class Config;
+class Translator;
 
 class Context {
   public:
@@ -78,6 +81,27 @@ class Context {
     /// Throws PersistenceError(unavailable) when persistence is not configured.
     PersistenceSession& persistence() const;
 
+    /// `key` translated for the invocation's locale (de-AT -> de -> the default language)
+    /// with its placeholders filled from `args`: positional ({0}) or named (skill::arg).
+    /// xgettext keyword: tr:1 (docs/localisation.md).
+    template <class... Args>
+    std::string tr(std::string_view key, const Args&... args) const {
+        const std::array<MessageArg, sizeof...(Args)> list{MessageArg(args)...};
+        return translate(key, list);
+    }
+
+    /// The plural form for `n` by the catalog's Plural-Forms rule; `{n}` is the count.
+    /// xgettext keyword: tr_n:1,2.
+    template <class... Args>
+    std::string tr_n(std::string_view key, std::string_view key_plural, long long n,
+                     const Args&... args) const {
+        const std::array<MessageArg, sizeof...(Args) + 1> list{MessageArg(args)..., arg("n", n)};
+        return translate_n(key, key_plural, n, list);
+    }
+
+    /// The runtime sets the chain of catalogs resolved for this invocation's locale.
+    void set_translator(const Translator* translator) noexcept { translator_ = translator; }
+
     /// A partner API declared in skill.conf as [partner.NAME] (see skill/partner.hpp).
     /// Throws PartnerError(unknown_partner) for an undeclared name.
     Partner partner(std::string_view name) const;
@@ -95,6 +119,9 @@ class Context {
     const Config& config() const noexcept;
 
   private:
+    std::string translate(std::string_view key, std::span<const MessageArg> args) const;
+    std::string translate_n(std::string_view key, std::string_view key_plural, long long n,
+                            std::span<const MessageArg> args) const;
     const std::vector<std::string>* slot_texts(std::string_view name) const;
     template <class T>
     T convert(std::string_view name, const std::string& text) const {
@@ -109,6 +136,7 @@ class Context {
     std::string trace_id_;
     PartnerSession* partners_;
     const HandlerEnvironment* environment_;
+    const Translator* translator_ = nullptr;
 };
 
 }  // namespace skill

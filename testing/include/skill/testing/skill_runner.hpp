@@ -25,6 +25,16 @@ struct RunnerOptions {
     std::chrono::milliseconds timeout{5000};  // the per-invocation deadline ([skill] timeout)
     bool debug = true;               // exception text in 500 bodies ([skill] debug): handy in tests
     std::string unavailable_text{};  // the apology; empty: the runtime's default
+    // Translations (docs/localisation.md): where the catalogs are ([i18n] dir; empty: next to
+    // the test binary, which a test rarely has: pass $<TARGET_PROPERTY:handlers,SKILL_LOCALE_DIR>),
+    // their domain ([i18n] domain; empty: skill_id) and the locales served ([skill] locales,
+    // e.g. "de, en"; empty: every catalog, default language de).
+    std::string locale_dir{};
+    std::string domain{};
+    std::string locales{};
+    // A key no catalog has, or a placeholder without an argument, fails the invocation (500,
+    // the message in its detail) instead of being logged: a test finds it, not a user.
+    bool strict_translations = true;
 };
 
 class SkillRunner {

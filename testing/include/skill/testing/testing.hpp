@@ -7,3 +7,4 @@
 #include <skill/testing/persistence_stub.hpp>
 #include <skill/testing/reply.hpp>
 #include <skill/testing/skill_runner.hpp>
+#include <skill/testing/translations.hpp>
