@@ -38,4 +38,8 @@ std::unique_ptr<Backend> open_backend(const std::string& where);
 /// Whether `where` names a PostgreSQL database rather than a SQLite file.
 bool is_postgres_uri(const std::string& where);
 
+/// `where` as logs may show it: a URI's password (`user:secret@`, `password=`)
+/// replaced by `***`. A file path as it is.
+std::string loggable_database(const std::string& where);
+
 }  // namespace skill::stub

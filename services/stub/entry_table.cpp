@@ -5,7 +5,7 @@
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "json_numbers.hpp"
+#include "stored_json.hpp"
 
 namespace skill::stub {
 namespace {
@@ -42,32 +42,6 @@ std::int64_t highest_version(Database& db) {
         "coalesce((SELECT max(version) FROM entries), 0))");
     Query q(highest);
     return q->step() ? q->integer(0) : 0;
-}
-
-/// Stored text as a JSON object. The stub only writes objects whose numbers round-trip;
-/// a row edited by hand that holds e.g. 1e400 is refused like any other corrupt row,
-/// rather than answered as `Infinity` or merged into a new write.
-boost::json::object parse_stored(std::string_view text, boost::json::storage_ptr storage) {
-    boost::system::error_code ec;
-    boost::json::value v = parse_checked(text, ec, std::move(storage));
-    if (ec.category() == json_number_category())
-        throw StoreError("stored data holds a number JSON cannot round-trip: " + ec.message());
-    if (ec || !v.is_object()) throw StoreError("stored data is not a JSON object");
-    return std::move(v.as_object());
-}
-
-/// Nothing non-finite is ever written: serialised, it would not be JSON.
-void require_finite(const boost::json::object& data) {
-    if (!finite_numbers(data)) throw StoreError("data holds a number that is not finite");
-}
-
-/// Stored text as the answer carries it: parsed (it must be a JSON object) and
-/// serialised again, in a stack arena. The stub writes that form already, but
-/// a row may have been edited by hand.
-std::string canonical(std::string_view text) {
-    unsigned char arena[2048];
-    boost::json::monotonic_resource resource(arena, sizeof arena);
-    return boost::json::serialize(parse_stored(text, &resource));
 }
 
 }  // namespace
@@ -186,10 +160,7 @@ StoreResult EntryTable::get_all(const Operation& op) {
 
 StoreResult EntryTable::set(Operation& op) {
     // A set from the API arrives serialised from checked JSON; one built in code does not.
-    if (op.json.empty()) {
-        require_finite(op.data);
-        op.json = boost::json::serialize(op.data);
-    }
+    if (op.json.empty()) op.json = serialised(op.data);
     StoreResult r;
     r.found = true;
     r.version = next_version();

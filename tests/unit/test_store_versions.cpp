@@ -41,6 +41,7 @@ StoreResult call(Store& store, Operation o) {
     spawn(io, store, std::move(o), out);
     io.run();
     REQUIRE(out);
+    INFO(out->error);
     REQUIRE(out->ok);
     return std::move(*out);
 }
