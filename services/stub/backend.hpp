@@ -26,6 +26,10 @@ class Backend {
     virtual void commit() = 0;
     /// Undoes whatever the open transaction did (none open: nothing).
     virtual void rollback() noexcept = 0;
+    /// After a failure: the transaction was rolled back whole, nothing of it is
+    /// visible, and running the same operations again may succeed (PostgreSQL
+    /// chose it as a deadlock's victim, or a serialization failure).
+    virtual bool may_retry() const noexcept { return false; }
     /// true: other processes may write the same data, so nothing read or written
     /// may be served later from a per-process cache.
     virtual bool shared() const noexcept = 0;

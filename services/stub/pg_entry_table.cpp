@@ -92,6 +92,7 @@ void PgEntryTable::begin(bool writes) {
         if (!db_.reset()) throw PgError("PostgreSQL connection lost; reconnecting failed");
         prepare();
     }
+    retryable_ = false;
     in_transaction_ = writes;
     if (writes) db_.exec("BEGIN");
 }
@@ -116,6 +117,15 @@ void PgEntryTable::rollback() noexcept {
 }
 
 StoreResult PgEntryTable::apply(Operation& op) {
+    try {
+        return run(op);
+    } catch (const PgError& e) {
+        retryable_ = e.sqlstate() == "40P01" || e.sqlstate() == "40001";
+        throw;
+    }
+}
+
+StoreResult PgEntryTable::run(Operation& op) {
     switch (op.kind) {
         case Operation::Kind::get:
             return get(op);

@@ -30,9 +30,12 @@ class PgEntryTable final : public Backend {
     void commit() override;
     void rollback() noexcept override;
     bool shared() const noexcept override { return true; }
+    /// The last failure was a deadlock (40P01) or serialization failure (40001).
+    bool may_retry() const noexcept override { return retryable_; }
 
   private:
     void prepare();
+    StoreResult run(Operation& op);
     StoreResult get(const Operation& op);
     StoreResult get_all(const Operation& op);
     StoreResult set(const Operation& op);
@@ -43,6 +46,7 @@ class PgEntryTable final : public Backend {
 
     PgConnection db_;
     bool in_transaction_ = false;
+    bool retryable_ = false;
 };
 
 }  // namespace skill::stub

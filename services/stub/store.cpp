@@ -359,26 +359,38 @@ void Store::run() {
 void Store::execute(Batch& batch) {
     const bool reads_only =
         std::none_of(batch.begin(), batch.end(), [](const auto& p) { return writes(p->op.kind); });
-    try {
-        backend_->begin(!reads_only);
-        for (const auto& pending : batch) {
-            stamp(*pending);
-            pending->result = apply_isolated(*backend_, pending->op);
-            // The database rolled the whole transaction back: the operations after this
-            // one would run (and commit) one by one. Fail the batch instead.
-            if (!pending->result.ok && !backend_->usable())
-                throw StoreError("the transaction was rolled back: " + pending->result.error);
+    // A batch the database chose as a deadlock's victim was rolled back whole and
+    // nothing of it is visible: it runs again, a few times, before its callers get 500.
+    constexpr int max_attempts = 4;
+    for (int attempt = 1;; ++attempt) {
+        try {
+            backend_->begin(!reads_only);
+            for (const auto& pending : batch) {
+                stamp(*pending);
+                pending->result = apply_isolated(*backend_, pending->op);
+                // The database rolled the whole transaction back: the operations after this
+                // one would run (and commit) one by one. Fail the batch instead.
+                if (!pending->result.ok && !backend_->usable())
+                    throw StoreError("the transaction was rolled back: " + pending->result.error);
+            }
+            backend_->commit();  // the one fsync every writer of this batch waited for
+            std::lock_guard lock(mutex_);
+            ++commits_;
+            break;
+        } catch (const std::exception& e) {
+            backend_->rollback();
+            const bool again = attempt < max_attempts && backend_->may_retry();
+            skill::log::write(
+                again ? skill::log::Level::warning : skill::log::Level::error, "persistence-stub",
+                again ? "transaction rolled back, running it again" : "transaction failed",
+                {{"operations", static_cast<std::int64_t>(batch.size())},
+                 {"attempt", static_cast<std::int64_t>(attempt)},
+                 {"error", std::string_view(e.what())}});
+            if (again) continue;
+            for (const auto& pending : batch)
+                pending->result = failure(std::string("transaction failed: ") + e.what());
+            break;
         }
-        backend_->commit();  // the one fsync every writer of this batch waited for
-        std::lock_guard lock(mutex_);
-        ++commits_;
-    } catch (const std::exception& e) {
-        backend_->rollback();
-        skill::log::error("persistence-stub", "transaction failed",
-                          {{"operations", static_cast<std::int64_t>(batch.size())},
-                           {"error", std::string_view(e.what())}});
-        for (const auto& pending : batch)
-            pending->result = failure(std::string("transaction failed: ") + e.what());
     }
     // Committed (or failed): the operations' data is freed with the batch in complete().
     release(batch);

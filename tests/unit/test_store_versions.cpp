@@ -250,3 +250,41 @@ TEST_CASE("a shared database has no per-process read cache", "[versions][postgre
         CHECK_FALSE(store.read_cached("u", "s"));
     }
 }
+
+TEST_CASE("two stores on one PostgreSQL database: opposite-order batches all commit",
+          "[versions][postgres]") {
+    if (!skill::test::stub_on_postgres()) {
+        WARN("PostgreSQL only (two stores on one SQLite file are not a supported setup)");
+        return;
+    }
+    TempDir dir;
+    const std::string db = skill::test::stub_database(dir);
+    Store a(db);
+    Store b(db);
+    // Each batch locks k1 then k2 (a) or k2 then k1 (b): when they overlap, PostgreSQL
+    // breaks the deadlock by rolling one back, which the store then runs again.
+    for (int round = 0; round < 20; ++round) {
+        asio::io_context io;
+        std::vector<std::optional<StoreResult>> results(4);
+        a.pause();
+        b.pause();
+        spawn(io, a, op(Kind::merge, "u", "k1", {{"a" + std::to_string(round), round}}),
+              results[0]);
+        spawn(io, a, op(Kind::merge, "u", "k2", {{"a" + std::to_string(round), round}}),
+              results[1]);
+        spawn(io, b, op(Kind::merge, "u", "k2", {{"b" + std::to_string(round), round}}),
+              results[2]);
+        spawn(io, b, op(Kind::merge, "u", "k1", {{"b" + std::to_string(round), round}}),
+              results[3]);
+        io.poll();
+        a.resume();
+        b.resume();
+        io.run();
+        for (const auto& r : results) {
+            REQUIRE(r);
+            CHECK(r->ok);
+        }
+    }
+    for (const char* key : {"k1", "k2"})
+        CHECK(parsed(call(a, op(Kind::get, "u", key))).size() == 40);
+}
