@@ -5,6 +5,22 @@
 
 namespace skill::stub {
 
+StoreResult Backend::apply(Operation& op) {
+    switch (op.kind) {
+        case Operation::Kind::get:
+            return get(op);
+        case Operation::Kind::get_all:
+            return get_all(op);
+        case Operation::Kind::set:
+            return set(op);
+        case Operation::Kind::merge:
+            return merge(op);
+        case Operation::Kind::remove:
+            return remove(op);
+    }
+    throw StoreError("unknown operation");
+}
+
 bool is_postgres_uri(const std::string& where) {
     return where.starts_with("postgresql://") || where.starts_with("postgres://");
 }

@@ -16,10 +16,11 @@ class Backend {
 
     /// Opens the batch's transaction; `writes`: the batch holds a write.
     virtual void begin(bool writes) = 0;
-    /// Runs one operation inside it. Throws on failure; the operation has then
-    /// changed nothing, or usable() is false and the whole transaction is lost.
-    /// A failed precondition is no failure: the result says `precondition_failed`.
-    virtual StoreResult apply(Operation& op) = 0;
+    /// Runs one operation inside it (one of the functions below, by its kind).
+    /// Throws on failure; the operation has then changed nothing, or usable() is
+    /// false and the whole transaction is lost. A failed precondition is no
+    /// failure: the result says `precondition_failed`.
+    StoreResult apply(Operation& op);
     /// Whether the transaction is still open and may commit.
     virtual bool usable() const = 0;
     /// Commits: returns once the batch is durable.
@@ -33,6 +34,15 @@ class Backend {
     /// true: other processes may write the same data, so nothing read or written
     /// may be served later from a per-process cache.
     virtual bool shared() const noexcept = 0;
+
+  protected:
+    virtual StoreResult get(const Operation& op) = 0;
+    /// Every entry of op.user: {"<skill>": {...}, ...}.
+    virtual StoreResult get_all(const Operation& op) = 0;
+    /// May move op.json into the result only where no batch is ever run again.
+    virtual StoreResult set(Operation& op) = 0;
+    virtual StoreResult merge(Operation& op) = 0;
+    virtual StoreResult remove(const Operation& op) = 0;
 };
 
 /// `where` is a libpq URI (postgresql://… or postgres://…): PostgreSQL; anything

@@ -114,22 +114,6 @@ StoreResult precondition_failed(std::optional<std::int64_t> id,
 
 }  // namespace
 
-StoreResult EntryTable::apply(Operation& op) {
-    switch (op.kind) {
-        case Operation::Kind::get:
-            return get(op);
-        case Operation::Kind::get_all:
-            return get_all(op);
-        case Operation::Kind::set:
-            return set(op);
-        case Operation::Kind::merge:
-            return merge(op);
-        case Operation::Kind::remove:
-            return remove(op);
-    }
-    throw StoreError("unknown operation");
-}
-
 StoreResult EntryTable::get(const Operation& op) {
     Query q(select_);
     q->bind(1, op.user);

@@ -23,15 +23,6 @@ class EntryTable final : public Backend {
     Database& db() noexcept { return db_; }
 
     void begin(bool writes) override;
-    /// Run one operation inside the caller's transaction. Throws SqliteError
-    /// or StoreError (e.g. stored text that is not a JSON object). A set's
-    /// serialised data moves into the result.
-    ///
-    /// Every operation runs at most ONE writing statement, as its last step
-    /// (nothing after it can throw): a failed operation has then changed nothing
-    /// once SQLite has undone the failed statement, so the store needs no
-    /// savepoint per operation. An operation with two writes would need one.
-    StoreResult apply(Operation& op) override;
     bool usable() const override { return db_.in_transaction(); }
     /// Saves the version counter (when a write used it), then commits.
     void commit() override;
@@ -39,16 +30,25 @@ class EntryTable final : public Backend {
     bool shared() const noexcept override { return false; }
 
   private:
+    // Each runs inside the caller's transaction and throws SqliteError or
+    // StoreError (e.g. stored text that is not a JSON object). A set's serialised
+    // data moves into the result (a SQLite batch never runs twice).
+    //
+    // Every operation runs at most ONE writing statement, as its last step
+    // (nothing after it can throw): a failed operation has then changed nothing
+    // once SQLite has undone the failed statement, so the store needs no
+    // savepoint per operation. An operation with two writes would need one.
+    StoreResult get(const Operation& op) override;
+    StoreResult get_all(const Operation& op) override;
+    StoreResult set(Operation& op) override;
+    StoreResult merge(Operation& op) override;
+    StoreResult remove(const Operation& op) override;
+
     struct Row {
         std::int64_t id = 0;
         std::int64_t version = 0;
     };
 
-    StoreResult get(const Operation& op);
-    StoreResult get_all(const Operation& op);
-    StoreResult set(Operation& op);
-    StoreResult merge(Operation& op);
-    StoreResult remove(const Operation& op);
     std::optional<Row> find(const Operation& op);
     /// Writes a set's data into row `op.known_id` if that row is (user, skill)'s.
     bool update_known(const Operation& op, std::int64_t version);

@@ -60,11 +60,15 @@ PgConnection::~PgConnection() {
 PgResult PgConnection::checked(pg_result* raw, std::string_view what) {
     PgResult result(raw);
     const auto status = PQresultStatus(raw);
-    if (raw && (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)) return result;
+    if (raw && (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)) {
+        last_sqlstate_.clear();
+        return result;
+    }
     std::string message = raw ? PQresultErrorMessage(raw) : PQerrorMessage(conn_);
     while (!message.empty() && message.back() == '\n') message.pop_back();
     const char* state = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
-    throw PgError(std::string(what) + ": " + message, state ? state : "");
+    last_sqlstate_ = state ? state : "";
+    throw PgError(std::string(what) + ": " + message, last_sqlstate_);
 }
 
 PgResult PgConnection::exec(const char* sql) {

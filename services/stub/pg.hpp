@@ -65,12 +65,15 @@ class PgConnection {
     bool healthy() const noexcept;
     /// Whether a transaction is open and not aborted.
     bool in_transaction() const noexcept;
+    /// The SQLSTATE of the last statement that failed on this connection ("" if none).
+    const std::string& last_sqlstate() const noexcept { return last_sqlstate_; }
     /// Reconnects after a broken connection (prepared statements are gone: prepare again).
     bool reset() noexcept;
 
   private:
     PgResult checked(pg_result* result, std::string_view what);
     pg_conn* conn_ = nullptr;
+    std::string last_sqlstate_;
 };
 
 }  // namespace skill::stub

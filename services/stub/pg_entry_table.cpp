@@ -92,7 +92,6 @@ void PgEntryTable::begin(bool writes) {
         if (!db_.reset()) throw PgError("PostgreSQL connection lost; reconnecting failed");
         prepare();
     }
-    retryable_ = false;
     in_transaction_ = writes;
     if (writes) db_.exec("BEGIN");
 }
@@ -116,29 +115,9 @@ void PgEntryTable::rollback() noexcept {
     }
 }
 
-StoreResult PgEntryTable::apply(Operation& op) {
-    try {
-        return run(op);
-    } catch (const PgError& e) {
-        retryable_ = e.sqlstate() == "40P01" || e.sqlstate() == "40001";
-        throw;
-    }
-}
-
-StoreResult PgEntryTable::run(Operation& op) {
-    switch (op.kind) {
-        case Operation::Kind::get:
-            return get(op);
-        case Operation::Kind::get_all:
-            return get_all(op);
-        case Operation::Kind::set:
-            return set(op);
-        case Operation::Kind::merge:
-            return merge(op);
-        case Operation::Kind::remove:
-            return remove(op);
-    }
-    throw StoreError("unknown operation");
+bool PgEntryTable::may_retry() const noexcept {
+    const std::string& state = db_.last_sqlstate();
+    return state == "40P01" || state == "40001";  // deadlock, serialization failure
 }
 
 StoreResult PgEntryTable::get(const Operation& op) {
@@ -179,7 +158,7 @@ StoreResult PgEntryTable::refused(const Operation& op) {
     return r;
 }
 
-StoreResult PgEntryTable::set(const Operation& op) {
+StoreResult PgEntryTable::set(Operation& op) {
     // Not moved out of `op`: the same text is what the answer carries.
     std::string json = op.json.empty() ? serialised(op.data) : op.json;
     const std::string version = std::to_string(op.condition.version);
@@ -202,7 +181,7 @@ StoreResult PgEntryTable::set(const Operation& op) {
     return written(*row, std::move(json));
 }
 
-StoreResult PgEntryTable::merge(const Operation& op) {
+StoreResult PgEntryTable::merge(Operation& op) {
     require_finite(op.data);
     // Lock the entry, merge here, write it back. When there is none, the insert
     // may lose to another process's insert of the same entry (ON CONFLICT DO

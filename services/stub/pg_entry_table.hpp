@@ -25,28 +25,27 @@ class PgEntryTable final : public Backend {
     /// synchronous_commit: on, by default, the commit returns once the WAL is
     /// flushed); a batch of reads runs without one.
     void begin(bool writes) override;
-    StoreResult apply(Operation& op) override;
     bool usable() const override;
     void commit() override;
     void rollback() noexcept override;
     bool shared() const noexcept override { return true; }
     /// The last failure was a deadlock (40P01) or serialization failure (40001).
-    bool may_retry() const noexcept override { return retryable_; }
+    bool may_retry() const noexcept override;
 
   private:
+    // Never change `op`: a batch chosen as a deadlock's victim runs again.
+    StoreResult get(const Operation& op) override;
+    StoreResult get_all(const Operation& op) override;
+    StoreResult set(Operation& op) override;
+    StoreResult merge(Operation& op) override;
+    StoreResult remove(const Operation& op) override;
+
     void prepare();
-    StoreResult run(Operation& op);
-    StoreResult get(const Operation& op);
-    StoreResult get_all(const Operation& op);
-    StoreResult set(const Operation& op);
-    StoreResult merge(const Operation& op);
-    StoreResult remove(const Operation& op);
     /// A precondition failed: the answer telling the entry's state now.
     StoreResult refused(const Operation& op);
 
     PgConnection db_;
     bool in_transaction_ = false;
-    bool retryable_ = false;
 };
 
 }  // namespace skill::stub

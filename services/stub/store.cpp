@@ -378,8 +378,9 @@ void Store::execute(Batch& batch) {
             ++commits_;
             break;
         } catch (const std::exception& e) {
-            backend_->rollback();
+            // Asked before the rollback, which is a statement of its own.
             const bool again = attempt < max_attempts && backend_->may_retry();
+            backend_->rollback();
             skill::log::write(
                 again ? skill::log::Level::warning : skill::log::Level::error, "persistence-stub",
                 again ? "transaction rolled back, running it again" : "transaction failed",

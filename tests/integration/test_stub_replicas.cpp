@@ -47,6 +47,14 @@ struct Replica {
     }
 };
 
+/// Two replicas on a fresh database.
+struct TwoReplicas {
+    TempDir dir;
+    std::string db = skill::test::stub_database(dir);
+    Replica a{db};
+    Replica b{db};
+};
+
 /// Whether this run has PostgreSQL; says why not otherwise.
 bool on_postgres() {
     if (skill::test::stub_on_postgres()) return true;
@@ -80,10 +88,9 @@ int increment(std::uint16_t port) {
 
 TEST_CASE("two replicas with conditional retry loops lose no increment", "[stub][replicas]") {
     if (!on_postgres()) return;
-    TempDir dir;
-    const std::string db = skill::test::stub_database(dir);
-    Replica a(db);
-    Replica b(db);
+    TwoReplicas replicas;
+    const Replica& a = replicas.a;
+    const Replica& b = replicas.b;
     constexpr int per_replica = 25;
     std::atomic<int> conflicts{0};
     std::vector<std::thread> clients;
@@ -157,10 +164,9 @@ TEST_CASE("kill -9 of a replica under load loses no acknowledged write", "[stub]
 TEST_CASE("merges through two replicas into an entry not yet there lose no key",
           "[stub][replicas]") {
     if (!on_postgres()) return;
-    TempDir dir;
-    const std::string db = skill::test::stub_database(dir);
-    Replica a(db);
-    Replica b(db);
+    TwoReplicas replicas;
+    const Replica& a = replicas.a;
+    const Replica& b = replicas.b;
     constexpr int per_client = 20;
     std::atomic<int> failures{0};
     std::vector<std::thread> clients;

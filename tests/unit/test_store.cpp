@@ -20,6 +20,7 @@
 #include "backend.hpp"
 #include "sqlite.hpp"
 #include "store.hpp"
+#include "store_calls.hpp"
 #include "stub_database.hpp"
 #include "temp_dir.hpp"
 
@@ -30,36 +31,10 @@ using Kind = Operation::Kind;
 
 using skill::test::TempDir;
 
-namespace {
-
-/// A fresh directory per test, removed afterwards.
-Operation op(Kind kind, std::string user, std::string skill, boost::json::object data = {}) {
-    return Operation{kind, std::move(user), std::move(skill), std::move(data)};
-}
-
-/// Spawn one submit on `io`; the result lands in `out` once `io` runs it to the end.
-void spawn(asio::io_context& io, Store& store, Operation o, std::optional<StoreResult>& out) {
-    asio::co_spawn(io, store.submit(std::move(o)), [&out](std::exception_ptr e, StoreResult r) {
-        if (e) std::rethrow_exception(e);
-        out = std::move(r);
-    });
-}
-
-/// A result's data: the store answers it serialised, as the wire carries it.
-boost::json::object parsed(const StoreResult& r) {
-    return boost::json::parse(r.data).as_object();
-}
-
-StoreResult call(Store& store, Operation o) {
-    asio::io_context io;
-    std::optional<StoreResult> out;
-    spawn(io, store, std::move(o), out);
-    io.run();
-    REQUIRE(out);
-    return std::move(*out);
-}
-
-}  // namespace
+using skill::test::call;
+using skill::test::op;
+using skill::test::parsed;
+using skill::test::spawn;
 
 TEST_CASE("set, get, get_all and remove", "[store]") {
     TempDir dir;

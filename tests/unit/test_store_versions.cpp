@@ -11,6 +11,7 @@
 
 #include "sqlite.hpp"
 #include "store.hpp"
+#include "store_calls.hpp"
 #include "stub_database.hpp"
 
 using namespace skill::stub;
@@ -21,33 +22,16 @@ using skill::test::TempDir;
 
 namespace {
 
-Operation op(Kind kind, std::string user, std::string skill, boost::json::object data = {},
-             Precondition condition = {}) {
-    Operation o{kind, std::move(user), std::move(skill), std::move(data)};
-    o.condition = condition;
-    return o;
-}
+using skill::test::op;
+using skill::test::parsed;
+using skill::test::spawn;
 
-void spawn(asio::io_context& io, Store& store, Operation o, std::optional<StoreResult>& out) {
-    asio::co_spawn(io, store.submit(std::move(o)), [&out](std::exception_ptr e, StoreResult r) {
-        if (e) std::rethrow_exception(e);
-        out = std::move(r);
-    });
-}
-
+/// One operation that must not fail (a failed precondition is no failure).
 StoreResult call(Store& store, Operation o) {
-    asio::io_context io;
-    std::optional<StoreResult> out;
-    spawn(io, store, std::move(o), out);
-    io.run();
-    REQUIRE(out);
-    INFO(out->error);
-    REQUIRE(out->ok);
-    return std::move(*out);
-}
-
-boost::json::object parsed(const StoreResult& r) {
-    return boost::json::parse(r.data).as_object();
+    StoreResult r = skill::test::call(store, std::move(o));
+    INFO(r.error);
+    REQUIRE(r.ok);
+    return r;
 }
 
 Precondition at(std::int64_t version) {
