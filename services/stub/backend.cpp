@@ -1,5 +1,7 @@
 #include "backend.hpp"
 
+#include <algorithm>
+
 #include "entry_table.hpp"
 #include "pg_entry_table.hpp"
 
@@ -28,23 +30,25 @@ bool is_postgres_uri(const std::string& where) {
 std::string loggable_database(const std::string& where) {
     if (!is_postgres_uri(where)) return where;
     std::string out = where;
-    // userinfo: scheme://user:password@host — the password ends at the last '@'
-    // before the path (a password may itself hold '@' only percent-encoded).
+    // userinfo: scheme://user:password@host/... The last '@' before the path ends
+    // it, so a password holding a raw '@' is hidden whole too.
     const auto authority = out.find("://") + 3;
-    const auto end = out.find_first_of("/?", authority);
-    const auto at = out.rfind('@', end == std::string::npos ? out.size() : end);
+    const auto path = std::min(out.find_first_of("/?", authority), out.size());
+    const auto at = out.rfind('@', path);
     if (at != std::string::npos && at >= authority) {
         const auto colon = out.find(':', authority);
-        if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+        if (colon < at) out.replace(colon + 1, at - colon - 1, "***");
     }
-    // password=... among the query parameters.
-    for (auto p = out.find("password=", out.find('?'));
-         p != std::string::npos && out.find('?') != std::string::npos;
-         p = out.find("password=", p + 1)) {
-        if (p == 0 || (out[p - 1] != '?' && out[p - 1] != '&')) continue;
-        const auto value = p + 9;
-        const auto stop = out.find('&', value);
-        out.replace(value, (stop == std::string::npos ? out.size() : stop) - value, "***");
+    // password=... among the query parameters (name=value pairs after '?', split by '&').
+    const auto query = out.find('?');
+    if (query == std::string::npos) return out;
+    for (auto param = query + 1; param < out.size();) {
+        auto stop = std::min(out.find('&', param), out.size());
+        if (out.compare(param, 9, "password=") == 0) {
+            out.replace(param + 9, stop - param - 9, "***");
+            stop = param + 9 + 3;
+        }
+        param = stop + 1;
     }
     return out;
 }
