@@ -130,8 +130,9 @@ TEST_CASE("--db postgresql://: an unreachable server is a start-up failure that 
     std::string out;
     const std::string uri =
         "postgresql://stub:pw-s3cret@/db?host=" + dir.file("no-server") + "&connect_timeout=2";
-    CHECK(refused({skill::test::built_binary("services/persistence-stub"), "--port", "0", "--db", uri},
-                  out) == 1);
+    CHECK(refused(
+              {skill::test::built_binary("services/persistence-stub"), "--port", "0", "--db", uri},
+              out) == 1);
     CHECK(out.find("cannot start") != std::string::npos);
     CHECK(out.find("PostgreSQL") != std::string::npos);
     CHECK(out.find("pw-s3cret") == std::string::npos);
@@ -147,9 +148,10 @@ TEST_CASE("--db postgresql://: the listening line shows the URI without its pass
     }
     TempDir dir;
     std::string uri = skill::test::stub_database(dir);
-    uri.insert(uri.find("://") + 3 + std::string("stub").size(), ":pw-s3cret");  // trust auth ignores it
-    const std::string log = started({skill::test::built_binary("services/persistence-stub"), "--port",
-                                     "0", "--db", uri});
+    uri.insert(uri.find("://") + 3 + std::string("stub").size(),
+               ":pw-s3cret");  // trust auth ignores it
+    const std::string log = started(
+        {skill::test::built_binary("services/persistence-stub"), "--port", "0", "--db", uri});
     CHECK(log.find("stub:***@") != std::string::npos);
     CHECK(log.find("pw-s3cret") == std::string::npos);
 }
