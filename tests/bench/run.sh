@@ -13,7 +13,9 @@
 # BENCH_CONNECTIONS [32], BENCH_SERVER_THREADS [1], BENCH_LOG_LEVEL [info],
 # BENCH_STUB_CPU [client] (the persistence rows' stub beside wrk, or "server"),
 # (hello-skill's LOG_LEVEL), BENCH_BUILD_TYPE [Release], BENCH_ROWS [all: ceiling tell tell-quiet persistence
-# persistence-tls peer peer-persistence stub], BENCH_MARKDOWN (also write the table there).
+# persistence-tls peer peer-persistence stub stub-pg pg-ceiling], BENCH_MARKDOWN (also write the table there).
+# stub-pg and pg-ceiling run a throwaway PostgreSQL (tests/support/pg_cluster.sh; fsync and
+# synchronous_commit on, the server's defaults); without its binaries they are left out.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -26,7 +28,7 @@ runs=${BENCH_RUNS:-3}
 connections=${BENCH_CONNECTIONS:-32}
 server_threads=${BENCH_SERVER_THREADS:-1}
 log_level=${BENCH_LOG_LEVEL:-info}
-rows=${BENCH_ROWS:-ceiling tell tell-quiet persistence persistence-tls peer peer-persistence stub}
+rows=${BENCH_ROWS:-ceiling tell tell-quiet persistence persistence-tls peer peer-persistence stub stub-pg pg-ceiling}
 stub_cpu=${BENCH_STUB_CPU:-client}
 if [[ ${1:-} == --smoke ]]; then
     duration=1 warmup=0 runs=1
@@ -64,7 +66,11 @@ ensure_tools() {
 build_release() {
     say "building $build_type in $build"
     cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="$build_type" >/dev/null
-    cmake --build "$build" --target hello-skill persistence-stub bench-ceiling -j2 >/dev/null
+    # Only what the rows use: the stub rows alone need no skill.
+    local targets=(persistence-stub bench-pg-ceiling)
+    [[ " $rows " == *" "@(ceiling|tell|tell-quiet|persistence|persistence-tls|peer|peer-persistence)" "* ]] &&
+        targets+=(hello-skill bench-ceiling)
+    cmake --build "$build" --target "${targets[@]}" -j2 >/dev/null
 }
 
 # ------------------------------------------------------------------ processes
@@ -77,6 +83,7 @@ cleanup() {
     local pid
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    bash "$root/tests/support/pg_cluster.sh" stop "$tmp/pg" 2>/dev/null || true
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -231,8 +238,8 @@ start_stub() {  # NAME CPU [tls]
     # The stub stands in for a platform service on another machine: where it runs is
     # BENCH_STUB_CPU (client: beside wrk, the default; server: beside the server under test).
     CURL_CA_BUNDLE="$tmp/pki/ca.pem" pin=$2 start stub "$scheme://localhost:$port/k8s/readiness" \
-        env LOG_LEVEL=warning "$build/services/persistence-stub" --port "$port" --db "$tmp/$1.db" \
-        "${tls[@]}"
+        env LOG_LEVEL=warning "$build/services/persistence-stub" --port "$port" \
+        --db "${stub_db:-$tmp/$1.db}" "${tls[@]}"
     stub_pid=$started stub_url=$scheme://localhost:$port
     [[ $scheme == https ]] || stub_url=http://127.0.0.1:$port
 }
@@ -334,6 +341,42 @@ row_stub() {
     stop "$stub_pid"
 }
 
+# A throwaway PostgreSQL for the stub-pg and pg-ceiling rows; false without its binaries.
+pg_uri=
+ensure_pg() {
+    [[ -n $pg_uri ]] && return 0
+    bash "$root/tests/support/pg_cluster.sh" start "$tmp/pg" >&2 || fail "PostgreSQL did not start"
+    [[ -f $tmp/pg/uri ]] || { say "no PostgreSQL binaries: stub-pg and pg-ceiling left out"; return 1; }
+    pg_uri=$(cat "$tmp/pg/uri")
+    psql -q "$pg_uri" -c 'CREATE DATABASE stub' -c 'CREATE DATABASE ceiling' >/dev/null
+}
+
+row_stub_pg() {  # the stub row on PostgreSQL
+    ensure_pg || return 0
+    stub_db=${pg_uri/\/postgres\?/\/stub?} start_stub stub-pg server
+    local url=$stub_url/v1/persistence/entry
+    check "$url" stub - '"visits":1'
+    measure stub-pg "stub on PostgreSQL: durable sets, $connections clients" "$stub_pid" "$url" stub -
+    stop "$stub_pid"
+}
+
+row_pg_ceiling() {  # plain libpq upserts, batches of $connections, same server settings
+    ensure_pg || return 0
+    local rps=() line i
+    say "pg-ceiling: $runs x ${duration}s"
+    for ((i = 0; i < runs; i++)); do
+        line=$("${server_pin[@]}" "$build/tests/bench/bench-pg-ceiling" "${pg_uri/\/postgres\?/\/ceiling?}" \
+               "$connections" "$duration") || fail "bench-pg-ceiling failed"
+        say "  $line"
+        rps+=("$(field sets_per_s "$line")")
+    done
+    result[pg-ceiling.label]="libpq upsert loop (PostgreSQL ceiling), batches of $connections"
+    result[pg-ceiling.rps]=$(median "${rps[@]}")
+    for col in p50 p99 max; do result[pg-ceiling.$col]=0; done
+    for col in cpu rss helper_cpu helper_rss; do result[pg-ceiling.$col]=-; done
+    result[pg-ceiling.errors]=0
+}
+
 # ------------------------------------------------------------------ report
 
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
@@ -358,7 +401,8 @@ report() {
     echo "| row | req/s | p50 ms | p99 ms | max ms | server CPU % | peak RSS MB |" \
         "stub CPU % | stub RSS MB | errors |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    for row in ceiling tell tell-quiet persistence persistence-tls peer peer-persistence stub; do
+    for row in ceiling tell tell-quiet persistence persistence-tls peer peer-persistence stub stub-pg \
+        pg-ceiling; do
         have "$row" || continue
         printf '| %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${result[$row.label]}" \
             "${result[$row.rps]}" "$(ms "${result[$row.p50]}")" "$(ms "${result[$row.p99]}")" \
@@ -391,6 +435,10 @@ report() {
         have "$row" && target "$row: skill peak RSS MB" "${result[$row.rss]}" "<=" 30
     done
     have stub && target "stub durable sets/s" "$(printf '%.0f' "${result[stub.rps]}")" ">=" 5000
+    if have stub-pg && have pg-ceiling; then
+        target "stub on PostgreSQL / libpq upsert loop sets/s" \
+            "$(ratio "${result[stub-pg.rps]}" "${result[pg-ceiling.rps]}")" ">=" 0.8
+    fi
     return 0
 }
 
@@ -414,13 +462,15 @@ for row in $rows; do
     peer) row_peer ;;
     peer-persistence) row_peer_persistence ;;
     stub) row_stub ;;
+    stub-pg) row_stub_pg ;;
+    pg-ceiling) row_pg_ceiling ;;
     *) fail "unknown row '$row'" ;;
     esac
 done
 
 report | tee "${BENCH_MARKDOWN:-/dev/null}"
 bad=0
-for row in ceiling tell tell-quiet persistence persistence-tls peer peer-persistence stub; do
+for row in ceiling tell tell-quiet persistence persistence-tls peer peer-persistence stub stub-pg; do
     if have "$row" && ((result[$row.errors] > 0)); then
         say "$row: ${result[$row.errors]} errors or non-2xx answers"
         bad=1

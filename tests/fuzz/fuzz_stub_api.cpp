@@ -32,6 +32,7 @@ bool known_status(http::status s) {
         case http::status::unauthorized:
         case http::status::not_found:
         case http::status::method_not_allowed:
+        case http::status::precondition_failed:  // If-Match / If-None-Match not met
             return true;
         default:
             return false;  // 500 means the in-memory store failed: a bug here

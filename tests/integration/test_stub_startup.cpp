@@ -4,10 +4,12 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "process.hpp"
+#include "stub_database.hpp"
 #include "stub_server.hpp"
 #include "temp_dir.hpp"
 #include "test_http.hpp"
@@ -120,4 +122,36 @@ TEST_CASE("is_loopback knows the loopback addresses", "[stub][startup]") {
         INFO(host);
         CHECK_FALSE(is_loopback(host));
     }
+}
+
+TEST_CASE("--db postgresql://: an unreachable server is a start-up failure that hides the password",
+          "[stub][startup]") {
+    TempDir dir;
+    std::string out;
+    const std::string uri =
+        "postgresql://stub:pw-s3cret@/db?host=" + dir.file("no-server") + "&connect_timeout=2";
+    CHECK(refused(
+              {skill::test::built_binary("services/persistence-stub"), "--port", "0", "--db", uri},
+              out) == 1);
+    CHECK(out.find("cannot start") != std::string::npos);
+    CHECK(out.find("PostgreSQL") != std::string::npos);
+    CHECK(out.find("pw-s3cret") == std::string::npos);
+    // Not a file path: nothing was created for it.
+    CHECK_FALSE(std::filesystem::exists("postgresql:"));
+}
+
+TEST_CASE("--db postgresql://: the listening line shows the URI without its password",
+          "[stub][startup]") {
+    if (!skill::test::stub_on_postgres()) {
+        WARN("PostgreSQL only: run as test_stub_startup_pg");
+        return;
+    }
+    TempDir dir;
+    std::string uri = skill::test::stub_database(dir);
+    uri.insert(uri.find("://") + 3 + std::string("stub").size(),
+               ":pw-s3cret");  // trust auth ignores it
+    const std::string log = started(
+        {skill::test::built_binary("services/persistence-stub"), "--port", "0", "--db", uri});
+    CHECK(log.find("stub:***@") != std::string::npos);
+    CHECK(log.find("pw-s3cret") == std::string::npos);
 }

@@ -1,0 +1,47 @@
+#pragma once
+// Calling a stub Store from a test: build an operation, run it on a private
+// io_context, read its serialised data back.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json/parse.hpp>
+#include <catch2/catch.hpp>
+#include <optional>
+#include <string>
+
+#include "store.hpp"
+
+namespace skill::test {
+
+inline stub::Operation op(stub::Operation::Kind kind, std::string user, std::string skill,
+                          boost::json::object data = {}, stub::Precondition condition = {}) {
+    stub::Operation o{kind, std::move(user), std::move(skill), std::move(data)};
+    o.condition = condition;
+    return o;
+}
+
+/// Spawn one submit on `io`; the result lands in `out` once `io` runs it to the end.
+inline void spawn(boost::asio::io_context& io, stub::Store& store, stub::Operation o,
+                  std::optional<stub::StoreResult>& out) {
+    boost::asio::co_spawn(io, store.submit(std::move(o)),
+                          [&out](std::exception_ptr e, stub::StoreResult r) {
+                              if (e) std::rethrow_exception(e);
+                              out = std::move(r);
+                          });
+}
+
+/// One operation, run to its end.
+inline stub::StoreResult call(stub::Store& store, stub::Operation o) {
+    boost::asio::io_context io;
+    std::optional<stub::StoreResult> out;
+    spawn(io, store, std::move(o), out);
+    io.run();
+    REQUIRE(out);
+    return std::move(*out);
+}
+
+/// A result's data: the store answers it serialised, as the wire carries it.
+inline boost::json::object parsed(const stub::StoreResult& r) {
+    return boost::json::parse(r.data).as_object();
+}
+
+}  // namespace skill::test
