@@ -8,9 +8,12 @@
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <unistd.h>
 
@@ -101,6 +104,45 @@ TEST_CASE("the seed dialogue through hello-skill and the persistence stub, acros
         Stack again((dir / "persistence.db").string());  // both processes restarted
         CHECK(again.say("HELLO_INTENT", anna).at("text") == "Hello, Anna! It's awesome today!");
         again.stop();
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("50 concurrent HELLO_VISITs of one user through hello-skill and the stub count 50") {
+    auto dir = std::filesystem::temp_directory_path() / ("hello-visits-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto anna = dev_token("anna");
+    {
+        Stack stack((dir / "persistence.db").string());
+        constexpr int visits = 50;
+        const std::string body = R"({"context":{"intent":"HELLO_VISIT","locale":"en","tokens":{"cvi":")" +
+                                 anna + R"("},"attributes":{}},"session":{"id":"s-1","new":true}})";
+        std::vector<std::string> answers(visits);
+        std::atomic<int> ready{0};
+        std::vector<std::thread> clients;
+        for (int i = 0; i < visits; ++i) {
+            // No Catch2 assertion on these threads (Catch2 v2 is not thread-safe).
+            clients.emplace_back([&, i] {
+                ready.fetch_add(1);
+                while (ready.load() < visits) std::this_thread::yield();
+                auto r = http_request(stack.skill_port, "POST", "/v1/hello", body);
+                answers[static_cast<std::size_t>(i)] = std::to_string(r.status) + " " + r.body;
+            });
+        }
+        for (auto& c : clients) c.join();
+        for (auto& answer : answers) {
+            INFO(answer);
+            REQUIRE(answer.starts_with("200 "));
+            answer = json::parse(answer.substr(4)).at("text").as_string().c_str();
+        }
+        // "Visit 1" ... "Visit 50", each once: every visit counted, none twice.
+        std::vector<std::string> expected;
+        for (int i = 1; i <= visits; ++i) expected.push_back("Visit " + std::to_string(i));
+        std::sort(answers.begin(), answers.end());
+        std::sort(expected.begin(), expected.end());
+        CHECK(answers == expected);
+        CHECK(stack.say("HELLO_VISIT", anna).at("text") == "Visit 51");
+        stack.stop();
     }
     std::filesystem::remove_all(dir);
 }
