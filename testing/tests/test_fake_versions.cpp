@@ -18,6 +18,16 @@ skill::Task<skill::Response> visit(skill::Context& ctx) {
                           std::string(ctx.persistence().version()));
 }
 
+// VISIT with at most three attempts.
+skill::Task<skill::Response> visit_thrice(skill::Context& ctx) {
+    auto add_visit = [](Document data) {
+        return data.with("visits", data["visits"].value_or(0) + 1);
+    };
+    skill::UpdateOptions three{.max_attempts = 3};
+    auto stored = co_await ctx.persistence().update(add_visit, three);
+    co_return skill::tell(std::to_string(stored["visits"].value_or(0)));
+}
+
 // Renames only if nobody wrote since the read; says what happened.
 skill::Task<skill::Response> rename(skill::Context& ctx) {
     auto data = co_await ctx.persistence().get();
@@ -36,6 +46,7 @@ const skill::IntentRegistry& registry() {
     static const skill::IntentRegistry r = [] {
         skill::IntentRegistry r;
         r.add("VISIT", visit);
+        r.add("VISIT_THRICE", visit_thrice);
         r.add("RENAME", rename);
         return r;
     }();
@@ -80,11 +91,13 @@ TEST_CASE("conflict_next on an absent entry: another writer created it first") {
 
 TEST_CASE("more conflicts than update() attempts: the conflict error, the apology") {
     SkillRunner skill(registry());
-    skill.persistence().conflict_next(skill::PersistenceSession::max_update_attempts);
-    auto reply = skill.run(invocation("VISIT").token("anna"));
+    skill.persistence().conflict_next(3);
+    auto reply = skill.run(invocation("VISIT_THRICE").token("anna"));
     CHECK(reply.persistence_failed);
     CHECK(skill.persistence().data("anna").exists());  // the injected writer's empty entry
     CHECK_FALSE(skill.persistence().data("anna")["visits"].exists());
+    CHECK(skill.persistence().conflicts() == 3);
+    CHECK_THAT(skill.run(invocation("VISIT_THRICE").token("anna")), SaysText("1"));
 }
 
 TEST_CASE("set(if_unchanged): a conflict reaches the handler as conflict 412, nothing stored") {

@@ -149,28 +149,32 @@ TEST_CASE("update() retries a conflict with a fresh read and applies the change 
     CHECK(fake.sent[3].data == R"({"visits":3})");
 }
 
-TEST_CASE("update() gives up after max_update_attempts conflicts: PersistenceErrc::conflict") {
+TEST_CASE("update() gives up after max_attempts conflicts: PersistenceErrc::conflict") {
     ScriptedTransport fake;
-    const int attempts = PersistenceSession::max_update_attempts;
+    const int attempts = 4;
     for (int i = 0; i < attempts; ++i) {
         fake.answers.push_back({R"({"visits": 1})", "\"" + std::to_string(i) + "\""});
         fake.answers.push_back({"null", "", true});
     }
     PersistenceSession session(&fake, "t", {});
     try {
-        run(session.update(add_visit));
+        run(session.update(add_visit, skill::UpdateOptions{.max_attempts = attempts}));
         FAIL("no conflict");
     } catch (const PersistenceError& e) {
         CHECK(e.code() == PersistenceErrc::conflict);
         CHECK(e.http_status() == 412);
-        CHECK(std::string(e.what()) == "persistence update: " + std::to_string(attempts) +
-                                           " attempts, each lost to a concurrent write");
+        CHECK(std::string(e.what()) ==
+              "persistence update: 4 attempts, each lost to a concurrent write");
     }
     CHECK(fake.sent.size() == 2u * attempts);
     CHECK(fake.answers.empty());
     // The stale read is gone: the next get() asks the service.
     fake.answers.push_back({R"({"visits": 9})", R"("99")"});
     CHECK(run(session.get())["visits"].as_int() == 9);
+
+    CHECK(skill::UpdateOptions{}.max_attempts == 30);
+    CHECK_THROWS_WITH(run(session.update(add_visit, skill::UpdateOptions{.max_attempts = 0})),
+                      "persistence update(): max_attempts must be at least 1");
 }
 
 TEST_CASE("update() ends early when the next back-off would pass the session's deadline") {

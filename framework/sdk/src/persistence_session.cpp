@@ -184,17 +184,25 @@ Task<Document> PersistenceSession::store(Document data, bool replace, bool condi
 namespace {
 
 // Before attempt `attempt` + 1: a random pause in a window that doubles (5, 10, 20 ...
-// at most 400 ms), so writers that collided do not collide again in lockstep.
+// at most 250 ms), so writers that collided do not collide again in lockstep. Short: the
+// service accepts one writer per version, so retrying soon costs load, not throughput.
 std::chrono::milliseconds backoff(int attempt) {
     thread_local std::minstd_rand random{std::random_device{}()};
-    const int window = std::min(5 << std::min(attempt - 1, 7), 400);
+    const int window = std::min(5 << std::min(attempt - 1, 6), 250);
     return std::chrono::milliseconds(std::uniform_int_distribution<int>(1, window)(random));
 }
 
 }  // namespace
 
 Task<Document> PersistenceSession::update(Function<Document(Document)> change) {
+    return update(std::move(change), UpdateOptions{});
+}
+
+Task<Document> PersistenceSession::update(Function<Document(Document)> change,
+                                          UpdateOptions options) {
     if (!change) throw std::invalid_argument("persistence update(): no change function");
+    if (options.max_attempts < 1)
+        throw std::invalid_argument("persistence update(): max_attempts must be at least 1");
     for (int attempt = 1;; ++attempt) {
         auto current = co_await get();
         auto next = change(std::move(current));
@@ -211,7 +219,7 @@ Task<Document> PersistenceSession::update(Function<Document(Document)> change) {
         }
         // Lost to another writer (store() dropped the stale read): read again, after a pause.
         const auto pause = backoff(attempt);
-        if (attempt >= max_update_attempts ||
+        if (attempt >= options.max_attempts ||
             std::chrono::steady_clock::now() + pause >= deadline_) {
             throw PersistenceError(PersistenceErrc::conflict,
                                    "persistence update: " + std::to_string(attempt) +

@@ -98,6 +98,13 @@ struct SetOptions {
     bool if_unchanged = false;
 };
 
+struct UpdateOptions {
+    // Generous: under heavy contention the invocation's deadline should end the retries,
+    // not the count (of 50 simultaneous updates of one user through the stub on a busy
+    // machine, some needed more than 10 attempts).
+    int max_attempts = 30;
+};
+
 class PersistenceSession {
   public:
     PersistenceSession(PersistenceTransport* transport, std::string token,
@@ -122,11 +129,11 @@ class PersistenceSession {
     Task<Document> set(Document data, SetOptions options);
     /// Read-modify-write without lost updates: reads (or takes the cached read), stores
     /// `change(data)` (an object) if nothing was written meanwhile, else reads again and
-    /// retries, with a short random back-off, up to `max_update_attempts` times in all;
-    /// then PersistenceErrc::conflict. `change` may run more than once: no side effects
-    /// in it. Returns the data now stored.
+    /// retries after a short random back-off, up to `max_attempts` times in all and never
+    /// past the deadline; then PersistenceErrc::conflict. `change` may run more than once:
+    /// no side effects in it. Returns the data now stored.
     Task<Document> update(Function<Document(Document)> change);
-    static constexpr int max_update_attempts = 10;
+    Task<Document> update(Function<Document(Document)> change, UpdateOptions options);
     /// Delete this skill's data for this user.
     Task<void> remove();
 
