@@ -15,34 +15,20 @@ n=${3:-50}
 config=$(cd "$(dirname "$0")/../.." && pwd)/config/skill.conf
 
 command -v curl >/dev/null || { echo "SKIPPED: needs curl"; exit 77; }
+# shellcheck source=../../tools/ci/lib.sh
+source "$(dirname "$0")/../../tools/ci/lib.sh"
 
 work=$(mktemp -d /tmp/visits-e2e.XXXXXX)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAILED: $*" >&2; for f in "$work"/*.log; do echo "--- $f" >&2; tail -20 "$f" >&2; done; exit 1; }
+stub_pid="" skill_pid=""
+trap 'kill $skill_pid $stub_pid 2>/dev/null || true; wait; rm -rf "$work"' EXIT
+fail() { echo "FAILED: $*" >&2; tail -20 "$work/stub.log" "$work/skill.log" >&2; exit 1; }
 
-port_of() {  # LOG: the port its process logged as listening on (10 s at most)
-    local port
-    for _ in $(seq 100); do
-        port=$(sed -n 's/.*"message":"listening".*"port":\([0-9]*\).*/\1/p' "$1" | head -1)
-        [[ -n $port ]] && { echo "$port"; return; }
-        sleep 0.1
-    done
-    fail "nothing listening after 10 s ($1)"
-}
-
-"$stub" --host 127.0.0.1 --port 0 --db "$work/persistence.db" >"$work/stub.log" 2>&1 &
-pids+=("$!")
-stub_port=$(port_of "$work/stub.log")
-HTTP_HOST=127.0.0.1 HTTP_PORT=0 SERVICE_PERSISTENCE_URL="http://127.0.0.1:$stub_port" \
-    "$hello" --config "$config" >"$work/skill.log" 2>&1 &
-pids+=("$!")
-port=$(port_of "$work/skill.log")
+start_server "$work/stub.log" "$stub" --host 127.0.0.1 --port 0 --db "$work/persistence.db"
+stub_pid=$SERVER_PID
+HTTP_HOST=127.0.0.1 HTTP_PORT=0 SERVICE_PERSISTENCE_URL="http://127.0.0.1:$SERVER_PORT" \
+    start_server "$work/skill.log" "$hello" --config "$config"
+skill_pid=$SERVER_PID
+port=$SERVER_PORT
 
 anna=$("$stub" --dev-token anna hello)
 body=$(printf '{"context":{"intent":"HELLO_VISIT","locale":"en","tokens":{"cvi":"%s"},"attributes":{}},"session":{"id":"s1","new":true,"attributes":{}},"spiVersion":"1.4.1"}' "$anna")
@@ -71,4 +57,6 @@ if grep -q "$anna" "$work/skill.log" "$work/stub.log"; then fail "the token was 
 conflicts=$(curl -fsS "http://127.0.0.1:$port/prometheus" |
     sed -n 's/^http_partner_request_count{.*partner="persistence".*status="conflict".*} \([0-9]*\).*/\1/p' |
     head -1)
+stop_server "$skill_pid" hello-skill && skill_pid=""
+stop_server "$stub_pid" persistence-stub && stub_pid=""
 echo "ok: $n concurrent visits of one user counted $n ($took_ms ms, ${conflicts:-0} conflicts retried), the next one is Visit $((n + 1))"

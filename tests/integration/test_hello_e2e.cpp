@@ -1,21 +1,19 @@
 // The shipped binaries end to end: hello-skill + persistence-stub as separate
 // processes, the seed dialogue over HTTP, restarts of both, SIGTERM exit codes.
-#include <catch2/catch.hpp>
-
-#include "process.hpp"
-#include "temp_dir.hpp"
-#include "test_http.hpp"
-
-#include <boost/json/parse.hpp>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <boost/json/parse.hpp>
+#include <catch2/catch.hpp>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
-#include <unistd.h>
+#include "process.hpp"
+#include "temp_dir.hpp"
+#include "test_http.hpp"
 
 using namespace skill::test;
 namespace json = boost::json;
@@ -28,7 +26,8 @@ std::string trim(std::string s) {
 }
 
 std::string dev_token(const std::string& user) {
-    return trim(run_and_capture({built_binary("services/persistence-stub"), "--dev-token", user, "hello"}));
+    return trim(
+        run_and_capture({built_binary("services/persistence-stub"), "--dev-token", user, "hello"}));
 }
 
 struct Stack {
@@ -60,9 +59,11 @@ struct Stack {
         REQUIRE(stub->wait() == 0);
     }
 
-    json::value say(const std::string& intent, const std::string& token, const std::string& attributes = "{}") {
-        std::string body = R"({"context":{"intent":")" + intent + R"(","locale":"en","tokens":{"cvi":")" + token +
-                           R"("},"attributes":)" + attributes + R"(},"session":{"id":"s-1","new":true}})";
+    json::value say(const std::string& intent, const std::string& token,
+                    const std::string& attributes = "{}") {
+        std::string body = R"({"context":{"intent":")" + intent +
+                           R"(","locale":"en","tokens":{"cvi":")" + token + R"("},"attributes":)" +
+                           attributes + R"(},"session":{"id":"s-1","new":true}})";
         auto r = http_request(skill_port, "POST", "/v1/hello", body);
         INFO(r.body);
         REQUIRE(r.status == 200);
@@ -109,14 +110,16 @@ TEST_CASE("the seed dialogue through hello-skill and the persistence stub, acros
 }
 
 TEST_CASE("50 concurrent HELLO_VISITs of one user through hello-skill and the stub count 50") {
-    auto dir = std::filesystem::temp_directory_path() / ("hello-visits-" + std::to_string(::getpid()));
+    auto dir =
+        std::filesystem::temp_directory_path() / ("hello-visits-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const auto anna = dev_token("anna");
     {
         Stack stack((dir / "persistence.db").string());
         constexpr int visits = 50;
-        const std::string body = R"({"context":{"intent":"HELLO_VISIT","locale":"en","tokens":{"cvi":")" +
-                                 anna + R"("},"attributes":{}},"session":{"id":"s-1","new":true}})";
+        const std::string body =
+            R"({"context":{"intent":"HELLO_VISIT","locale":"en","tokens":{"cvi":")" + anna +
+            R"("},"attributes":{}},"session":{"id":"s-1","new":true}})";
         std::vector<std::string> answers(visits);
         std::atomic<int> ready{0};
         std::vector<std::thread> clients;
@@ -148,11 +151,14 @@ TEST_CASE("50 concurrent HELLO_VISITs of one user through hello-skill and the st
 }
 
 TEST_CASE("hello-skill answers the apology when the persistence service is down") {
-    ChildProcess skill({built_binary("skills/hello/hello-skill"), "--config", source_path("config/skill.conf")},
-                       {{"HTTP_PORT", "0"}, {"HTTP_HOST", "127.0.0.1"},
-                        {"SERVICE_PERSISTENCE_URL", "http://127.0.0.1:1"}});
+    ChildProcess skill(
+        {built_binary("skills/hello/hello-skill"), "--config", source_path("config/skill.conf")},
+        {{"HTTP_PORT", "0"},
+         {"HTTP_HOST", "127.0.0.1"},
+         {"SERVICE_PERSISTENCE_URL", "http://127.0.0.1:1"}});
     auto port = skill.wait_for_port();
-    std::string body = R"({"context":{"intent":"HELLO_INTENT","locale":"en","tokens":{"cvi":"x.y.z"}}})";
+    std::string body =
+        R"({"context":{"intent":"HELLO_INTENT","locale":"en","tokens":{"cvi":"x.y.z"}}})";
     auto r = http_request(port, "POST", "/v1/hello", body);
     CHECK(r.status == 200);
     CHECK(json::parse(r.body).at("type") == "TELL");
@@ -162,8 +168,9 @@ TEST_CASE("hello-skill answers the apology when the persistence service is down"
 }
 
 TEST_CASE("hello-skill refuses to start on an invalid config value, naming it") {
-    ChildProcess skill({built_binary("skills/hello/hello-skill"), "--config", source_path("config/skill.conf")},
-                       {{"HTTP_PORT", "not-a-port"}});
+    ChildProcess skill(
+        {built_binary("skills/hello/hello-skill"), "--config", source_path("config/skill.conf")},
+        {{"HTTP_PORT", "not-a-port"}});
     CHECK(skill.wait() == 2);
     CHECK(skill.output().find("[http] port = 'not-a-port'") != std::string::npos);
 }
@@ -215,7 +222,8 @@ TEST_CASE("hello-skill: a --config or SKILL_CONF path that is no readable file s
         CHECK(out.find(directory + " is not a regular file") != std::string::npos);
     }
     SECTION("--config: the default's name, given explicitly, is required too") {
-        CHECK(start_fails({"--config", "skill.conf"}, {}, out) == 2);  // cwd: build/tests, no skill.conf
+        CHECK(start_fails({"--config", "skill.conf"}, {}, out) ==
+              2);  // cwd: build/tests, no skill.conf
         CHECK(out.find("skill.conf") != std::string::npos);
     }
     SECTION("SKILL_CONF: missing") {

@@ -218,8 +218,8 @@ class FaultServer {
     static std::string response(int status, const std::string& body,
                                 const std::string& headers = {}) {
         return "HTTP/1.1 " + std::to_string(status) + " Whatever\r\n" + headers +
-               "Content-Type: application/json\r\nContent-Length: " +
-               std::to_string(body.size()) + "\r\n\r\n" + body;
+               "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+               "\r\n\r\n" + body;
     }
 
     static asio::awaitable<void> write(tcp::socket& socket, std::string text) {
@@ -253,8 +253,23 @@ skill::Task<Document> merge_one(Client& client, std::string token, int i) {
     co_return co_await session.set(std::move(data), false);
 }
 
+/// Runs `n` invocations `start(i)` at once on the client's I/O thread, until all end.
+template <class Start>
+std::vector<std::future<Document>> run_together(Client& client, int n, Start start) {
+    std::vector<std::future<Document>> results;
+    for (int i = 0; i < n; ++i) {
+        results.push_back(
+            asio::co_spawn(client.io, skill::net::await_task(start(i)), asio::use_future));
+    }
+    client.io.restart();
+    client.io.run();
+    return results;
+}
+
 /// update()'s change in the version tests: one more visit.
-Document add_visit(Document data) { return data.with("visits", data["visits"].value_or(0) + 1); }
+Document add_visit(Document data) {
+    return data.with("visits", data["visits"].value_or(0) + 1);
+}
 
 /// One invocation counting a visit with update().
 skill::Task<Document> visit_one(Client& client, std::string token) {
@@ -318,12 +333,7 @@ TEST_CASE("concurrent replace=false merges of one user lose no key") {
     auto anna = token("anna");
     constexpr int writers = 60;
 
-    std::vector<std::future<Document>> results;
-    for (int i = 0; i < writers; ++i) {
-        results.push_back(asio::co_spawn(client.io, skill::net::await_task(merge_one(client, anna, i)), asio::use_future));
-    }
-    client.io.restart();
-    client.io.run();
+    auto results = run_together(client, writers, [&](int i) { return merge_one(client, anna, i); });
     for (auto& result : results) CHECK_NOTHROW(result.get());
 
     auto data = client.run(client.session(anna).get());
@@ -340,13 +350,7 @@ TEST_CASE("concurrent update()s of one user lose no visit (the stub's versions)"
     auto anna = token("anna");
     constexpr int visits = 40;
 
-    std::vector<std::future<Document>> results;
-    for (int i = 0; i < visits; ++i) {
-        results.push_back(asio::co_spawn(client.io, skill::net::await_task(visit_one(client, anna)),
-                                         asio::use_future));
-    }
-    client.io.restart();
-    client.io.run();
+    auto results = run_together(client, visits, [&](int) { return visit_one(client, anna); });
     std::vector<std::int64_t> counts;
     for (auto& result : results) counts.push_back(result.get()["visits"].value_or<std::int64_t>(0));
     std::sort(counts.begin(), counts.end());
@@ -511,9 +515,9 @@ TEST_CASE("a conditional write's 412 is a conflict and a success for the breaker
 }
 
 TEST_CASE("an ETag that is no strong entity tag is never echoed: the write is unconditional") {
-    auto etag = GENERATE(std::string(), std::string("W/\"1\""), std::string("1"),
-                         std::string("\"a b\""), std::string("\"\"\""),
-                         "\"" + std::string(200, 'x') + "\"");
+    auto etag =
+        GENERATE(std::string(), std::string("W/\"1\""), std::string("1"), std::string("\"a b\""),
+                 std::string("\"\"\""), "\"" + std::string(200, 'x') + "\"");
     INFO("ETag: " << etag);
     FaultServer server(Mode::canned);
     Client client(server.url());
@@ -641,15 +645,16 @@ TEST_CASE("what one request's content causes never opens the breaker") {
     };
     for (int status : {500, 431, 413, 400, 422, 401}) {
         server.set_answer(status, "{}");
-        for (int i = 0; i < 10; ++i) CHECK(expect_error([&] { get("tok"); }).http_status() == status);
+        for (int i = 0; i < 10; ++i)
+            CHECK(expect_error([&] { get("tok"); }).http_status() == status);
         CHECK_FALSE(client.breaker.open());
     }
     const auto sent = server.requests().size();
     SECTION("tokens that are no bearer tokens never leave the process") {
-        for (const std::string& bad : {std::string("a\r\nX-Evil: 1"), std::string("tok\n"),
-                                      std::string("t\x7fk"), std::string("t k"),
-                                      std::string("tok\0x", 5), std::string("t\xc3\xa4"),
-                                      std::string(20'000, 'a'), std::string("==")}) {
+        for (const std::string& bad :
+             {std::string("a\r\nX-Evil: 1"), std::string("tok\n"), std::string("t\x7fk"),
+              std::string("t k"), std::string("tok\0x", 5), std::string("t\xc3\xa4"),
+              std::string(20'000, 'a'), std::string("==")}) {
             auto e = expect_error([&] { get(bad); });
             CHECK(e.code() == PersistenceErrc::invalid_token);
             CHECK(e.http_status() == 0);
@@ -698,7 +703,8 @@ TEST_CASE("is_bearer_token takes exactly RFC 6750's b64token", "[persistence][to
         INFO("byte " << c);
         CHECK(skill::is_bearer_token(one) == b64(static_cast<unsigned char>(c)));
         CHECK(skill::is_bearer_token("ab" + one + "cd") == b64(static_cast<unsigned char>(c)));
-        CHECK(skill::is_bearer_token("abc" + one + "==") == (b64(static_cast<unsigned char>(c)) || c == '='));
+        CHECK(skill::is_bearer_token("abc" + one + "==") ==
+              (b64(static_cast<unsigned char>(c)) || c == '='));
     }
     CHECK(skill::is_bearer_token("a=="));
     CHECK_FALSE(skill::is_bearer_token("="));  // padding of nothing

@@ -1,35 +1,29 @@
 // PersistenceSession's versioned writes over a scripted transport: which condition and
 // version each write carries, update()'s retries and their bound, set(if_unchanged), and
 // the fallback against a service that sends no versions.
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 #include <deque>
 #include <skill/json.hpp>
-#include <skill/net/task_bridge.hpp>
 #include <skill/persistence.hpp>
 #include <stdexcept>
 #include <string>
+
+#include "run_io.hpp"
 
 using skill::Document;
 using skill::PersistenceErrc;
 using skill::PersistenceError;
 using skill::PersistenceSession;
-using skill::PersistenceTransport;
-using Operation = PersistenceTransport::Operation;
-using Condition = PersistenceTransport::Condition;
+using Operation = skill::PersistenceTransport::Operation;
+using Condition = skill::PersistenceTransport::Condition;
 
 namespace {
 
 template <class T>
 T run(skill::Task<T> task) {
     boost::asio::io_context io;
-    auto future =
-        boost::asio::co_spawn(io, skill::net::await_task(std::move(task)), boost::asio::use_future);
-    io.run();
-    return future.get();
+    return skill::test::run(io, std::move(task));
 }
 
 struct Answer {
@@ -46,7 +40,7 @@ struct Sent {
 };
 
 /// Answers each call with the next scripted Answer, recording the condition it was sent with.
-class ScriptedTransport final : public PersistenceTransport {
+class ScriptedTransport final : public skill::PersistenceTransport {
   public:
     std::deque<Answer> answers;
     std::vector<Sent> sent;
