@@ -10,6 +10,7 @@
 #include <string>
 
 #include "run_io.hpp"
+#include "stderr_capture.hpp"
 
 using skill::Document;
 using skill::PersistenceErrc;
@@ -239,15 +240,28 @@ TEST_CASE("set(if_unchanged) needs a read first; plain set() sends no condition"
     CHECK(fake.sent[1].version == R"("2")");
 }
 
-TEST_CASE("a service that sends no ETag: update() writes unconditionally") {
-    ScriptedTransport fake;
-    fake.answers.push_back({R"({"visits": 4})", ""});
-    fake.answers.push_back({R"({"visits": 5})", ""});
-    PersistenceSession session(&fake, "t", {});
-    CHECK(run(session.update(add_visit))["visits"].as_int() == 5);
-    REQUIRE(fake.sent.size() == 2);
-    CHECK(fake.sent[1].condition == Condition::none);
-    CHECK(session.version().empty());
+// The first test in this file to meet a service without versions: the warning is once a process.
+TEST_CASE("a service that sends no ETag: update() writes unconditionally, and says so once") {
+    skill::test::StderrCapture log;
+    for (int round = 0; round < 2; ++round) {
+        ScriptedTransport fake;
+        fake.answers.push_back({R"({"visits": 4})", ""});
+        fake.answers.push_back({R"({"visits": 5})", ""});
+        PersistenceSession session(&fake, "t", {});
+        CHECK(run(session.update(add_visit))["visits"].as_int() == 5);
+        REQUIRE(fake.sent.size() == 2);
+        CHECK(fake.sent[1].condition == Condition::none);
+        CHECK(session.version().empty());
+    }
+    int warnings = 0;
+    for (const auto& line : log.lines()) {
+        INFO(line);
+        if (line.find("sends no ETag") == std::string::npos) continue;
+        ++warnings;
+        CHECK(line.find("\"level\":\"WARN\"") != std::string::npos);
+        CHECK(line.find("\"logger\":\"persistence\"") != std::string::npos);
+    }
+    CHECK(warnings == 1);
 }
 
 TEST_CASE("a malformed or hostile ETag is treated as absent, never echoed") {
