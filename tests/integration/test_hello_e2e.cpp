@@ -1,18 +1,19 @@
 // The shipped binaries end to end: hello-skill + persistence-stub as separate
 // processes, the seed dialogue over HTTP, restarts of both, SIGTERM exit codes.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <thread>
 
 #include "process.hpp"
 #include "temp_dir.hpp"
 #include "test_http.hpp"
-
-#include <boost/json/parse.hpp>
-
-#include <csignal>
-#include <filesystem>
-#include <fstream>
-
-#include <unistd.h>
 
 using namespace skill::test;
 namespace json = boost::json;
@@ -25,7 +26,8 @@ std::string trim(std::string s) {
 }
 
 std::string dev_token(const std::string& user) {
-    return trim(run_and_capture({built_binary("services/persistence-stub"), "--dev-token", user, "hello"}));
+    return trim(
+        run_and_capture({built_binary("services/persistence-stub"), "--dev-token", user, "hello"}));
 }
 
 struct Stack {
@@ -139,12 +141,56 @@ TEST_CASE("hello-skill greets in German for de and in English for en, from its c
     std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("50 concurrent HELLO_VISITs of one user through hello-skill and the stub count 50") {
+    auto dir =
+        std::filesystem::temp_directory_path() / ("hello-visits-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto anna = dev_token("anna");
+    {
+        Stack stack((dir / "persistence.db").string());
+        constexpr int visits = 50;
+        const std::string body =
+            R"({"context":{"intent":"HELLO_VISIT","locale":"en","tokens":{"cvi":")" + anna +
+            R"("},"attributes":{}},"session":{"id":"s-1","new":true}})";
+        std::vector<std::string> answers(visits);
+        std::atomic<int> ready{0};
+        std::vector<std::thread> clients;
+        for (int i = 0; i < visits; ++i) {
+            // No Catch2 assertion on these threads (Catch2 v2 is not thread-safe).
+            clients.emplace_back([&, i] {
+                ready.fetch_add(1);
+                while (ready.load() < visits) std::this_thread::yield();
+                auto r = http_request(stack.skill_port, "POST", "/v1/hello", body);
+                answers[static_cast<std::size_t>(i)] = std::to_string(r.status) + " " + r.body;
+            });
+        }
+        for (auto& c : clients) c.join();
+        for (auto& answer : answers) {
+            INFO(answer);
+            REQUIRE(answer.starts_with("200 "));
+            answer = json::parse(answer.substr(4)).at("text").as_string().c_str();
+        }
+        // "Visit 1" ... "Visit 50", each once: every visit counted, none twice.
+        std::vector<std::string> expected;
+        for (int i = 1; i <= visits; ++i) expected.push_back("Visit " + std::to_string(i));
+        std::sort(answers.begin(), answers.end());
+        std::sort(expected.begin(), expected.end());
+        CHECK(answers == expected);
+        CHECK(stack.say("HELLO_VISIT", anna).at("text") == "Visit 51");
+        stack.stop();
+    }
+    std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("hello-skill answers the apology when the persistence service is down") {
-    ChildProcess skill({built_binary("skills/hello/hello-skill"), "--config", source_path("config/skill.conf")},
-                       {{"HTTP_PORT", "0"}, {"HTTP_HOST", "127.0.0.1"},
-                        {"SERVICE_PERSISTENCE_URL", "http://127.0.0.1:1"}});
+    ChildProcess skill(
+        {built_binary("skills/hello/hello-skill"), "--config", source_path("config/skill.conf")},
+        {{"HTTP_PORT", "0"},
+         {"HTTP_HOST", "127.0.0.1"},
+         {"SERVICE_PERSISTENCE_URL", "http://127.0.0.1:1"}});
     auto port = skill.wait_for_port();
-    std::string body = R"({"context":{"intent":"HELLO_INTENT","locale":"en","tokens":{"cvi":"x.y.z"}}})";
+    std::string body =
+        R"({"context":{"intent":"HELLO_INTENT","locale":"en","tokens":{"cvi":"x.y.z"}}})";
     auto r = http_request(port, "POST", "/v1/hello", body);
     CHECK(r.status == 200);
     CHECK(json::parse(r.body).at("type") == "TELL");
@@ -154,8 +200,9 @@ TEST_CASE("hello-skill answers the apology when the persistence service is down"
 }
 
 TEST_CASE("hello-skill refuses to start on an invalid config value, naming it") {
-    ChildProcess skill({built_binary("skills/hello/hello-skill"), "--config", source_path("config/skill.conf")},
-                       {{"HTTP_PORT", "not-a-port"}});
+    ChildProcess skill(
+        {built_binary("skills/hello/hello-skill"), "--config", source_path("config/skill.conf")},
+        {{"HTTP_PORT", "not-a-port"}});
     CHECK(skill.wait() == 2);
     CHECK(skill.output().find("[http] port = 'not-a-port'") != std::string::npos);
 }
@@ -207,7 +254,8 @@ TEST_CASE("hello-skill: a --config or SKILL_CONF path that is no readable file s
         CHECK(out.find(directory + " is not a regular file") != std::string::npos);
     }
     SECTION("--config: the default's name, given explicitly, is required too") {
-        CHECK(start_fails({"--config", "skill.conf"}, {}, out) == 2);  // cwd: build/tests, no skill.conf
+        CHECK(start_fails({"--config", "skill.conf"}, {}, out) ==
+              2);  // cwd: build/tests, no skill.conf
         CHECK(out.find("skill.conf") != std::string::npos);
     }
     SECTION("SKILL_CONF: missing") {

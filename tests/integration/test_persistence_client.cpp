@@ -4,6 +4,7 @@
 // fast and recovers).
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -21,6 +22,7 @@
 #include <future>
 #include <jwt.hpp>
 #include <mutex>
+#include <numeric>
 #include <skill/persistence_http.hpp>
 #include <stub_server.hpp>
 #include <thread>
@@ -141,10 +143,12 @@ class FaultServer {
 
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     void set_mode(Mode mode) { mode_ = mode; }
-    void set_answer(int status, std::string body) {
+    /// `headers`: extra header lines of the answer, each ending in "\r\n".
+    void set_answer(int status, std::string body, std::string headers = {}) {
         std::lock_guard lock(mutex_);
         status_ = status;
         body_ = std::move(body);
+        headers_ = std::move(headers);
         mode_ = Mode::canned;
     }
     std::vector<skill::net::Request> requests() const {
@@ -202,7 +206,7 @@ class FaultServer {
                 std::string text;
                 {
                     std::lock_guard lock(mutex_);
-                    text = response(status_, body_);
+                    text = response(status_, body_, headers_);
                 }
                 co_await write(socket, text);
                 co_return true;
@@ -211,10 +215,11 @@ class FaultServer {
         co_return false;
     }
 
-    static std::string response(int status, const std::string& body) {
-        return "HTTP/1.1 " + std::to_string(status) +
-               " Whatever\r\nContent-Type: application/json\r\nContent-Length: " +
-               std::to_string(body.size()) + "\r\n\r\n" + body;
+    static std::string response(int status, const std::string& body,
+                                const std::string& headers = {}) {
+        return "HTTP/1.1 " + std::to_string(status) + " Whatever\r\n" + headers +
+               "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+               "\r\n\r\n" + body;
     }
 
     static asio::awaitable<void> write(tcp::socket& socket, std::string text) {
@@ -225,6 +230,7 @@ class FaultServer {
     mutable std::mutex mutex_;
     int status_ = 200;
     std::string body_;
+    std::string headers_;
     std::vector<skill::net::Request> requests_;
     asio::io_context io_;
     tcp::acceptor acceptor_{io_};
@@ -245,6 +251,30 @@ skill::Task<Document> merge_one(Client& client, std::string token, int i) {
     auto session = client.session(token);
     skill::Document data{{"key" + std::to_string(i), i}};
     co_return co_await session.set(std::move(data), false);
+}
+
+/// Runs `n` invocations `start(i)` at once on the client's I/O thread, until all end.
+template <class Start>
+std::vector<std::future<Document>> run_together(Client& client, int n, Start start) {
+    std::vector<std::future<Document>> results;
+    for (int i = 0; i < n; ++i) {
+        results.push_back(
+            asio::co_spawn(client.io, skill::net::await_task(start(i)), asio::use_future));
+    }
+    client.io.restart();
+    client.io.run();
+    return results;
+}
+
+/// update()'s change in the version tests: one more visit.
+Document add_visit(Document data) {
+    return data.with("visits", data["visits"].value_or(0) + 1);
+}
+
+/// One invocation counting a visit with update().
+skill::Task<Document> visit_one(Client& client, std::string token) {
+    auto session = client.session(token);
+    co_return co_await session.update(&add_visit);
 }
 
 }  // namespace
@@ -303,12 +333,7 @@ TEST_CASE("concurrent replace=false merges of one user lose no key") {
     auto anna = token("anna");
     constexpr int writers = 60;
 
-    std::vector<std::future<Document>> results;
-    for (int i = 0; i < writers; ++i) {
-        results.push_back(asio::co_spawn(client.io, skill::net::await_task(merge_one(client, anna, i)), asio::use_future));
-    }
-    client.io.restart();
-    client.io.run();
+    auto results = run_together(client, writers, [&](int i) { return merge_one(client, anna, i); });
     for (auto& result : results) CHECK_NOTHROW(result.get());
 
     auto data = client.run(client.session(anna).get());
@@ -317,6 +342,58 @@ TEST_CASE("concurrent replace=false merges of one user lose no key") {
         INFO("key" << i);
         CHECK(data["key" + std::to_string(i)].as_int() == i);
     }
+}
+
+TEST_CASE("concurrent update()s of one user lose no visit (the stub's versions)") {
+    Stub stub;
+    Client client(stub.url());
+    auto anna = token("anna");
+    constexpr int visits = 40;
+
+    auto results = run_together(client, visits, [&](int) { return visit_one(client, anna); });
+    std::vector<std::int64_t> counts;
+    for (auto& result : results) counts.push_back(result.get()["visits"].value_or<std::int64_t>(0));
+    std::sort(counts.begin(), counts.end());
+    std::vector<std::int64_t> expected(visits);
+    std::iota(expected.begin(), expected.end(), 1);
+    CHECK(counts == expected);  // each visit saw its own count: none lost, none twice
+    CHECK(client.run(client.session(anna).get())["visits"].as_int() == visits);
+    CHECK_FALSE(client.breaker.open());
+}
+
+TEST_CASE("set(if_unchanged) against the stub: the second of two writers on one read loses") {
+    Stub stub;
+    Client client(stub.url());
+    auto anna = token("anna");
+    client.run(client.session(anna).set({{"name", "Ann"}}));
+
+    auto first = client.session(anna);
+    auto second = client.session(anna);
+    client.run(first.get());
+    client.run(second.get());
+    CHECK(skill::is_entity_tag(first.version()));
+    CHECK(first.version() == second.version());
+    skill::SetOptions only_if{.replace = true, .if_unchanged = true};
+    client.run(first.set({{"name", "Anna"}}, only_if));
+    CHECK(first.version() != second.version());
+    auto lost = expect_error([&] { client.run(second.set({{"name", "Bert"}}, only_if)); });
+    CHECK(lost.code() == PersistenceErrc::conflict);
+    CHECK(lost.http_status() == 412);
+    CHECK(client.run(client.session(anna).get())["name"].as_string() == "Anna");
+    // The loser reads again and may then write.
+    CHECK(client.run(second.get())["name"].as_string() == "Anna");
+    client.run(second.set({{"name", "Bert"}}, only_if));
+    CHECK(client.run(client.session(anna).get())["name"].as_string() == "Bert");
+
+    // No entry: If-None-Match: * creates only once.
+    auto bert = token("bert");
+    auto one = client.session(bert);
+    auto two = client.session(bert);
+    CHECK_FALSE(client.run(one.get()).exists());
+    CHECK_FALSE(client.run(two.get()).exists());
+    client.run(one.set({{"n", 1}}, only_if));
+    auto second_create = expect_error([&] { client.run(two.set({{"n", 2}}, only_if)); });
+    CHECK(second_create.code() == PersistenceErrc::conflict);
 }
 
 TEST_CASE("users and skills are isolated from each other") {
@@ -382,6 +459,79 @@ TEST_CASE("the wire form of every call") {
         CHECK(request["X-B3-TraceId"] == "80f198ee56343ba8");
         CHECK(request["traceparent"] == "00-1-2-01");
     }
+}
+
+TEST_CASE("the wire form of conditional writes, on both request paths") {
+    // A trace header twice (any case) takes the Beast path; the plain ones the raw path.
+    auto trace = GENERATE(skill::HeaderList{{"X-B3-TraceId", "80f198ee56343ba8"}},
+                          skill::HeaderList{{"X-B3-TraceId", "1"}, {"x-b3-traceid", "2"}});
+    FaultServer server(Mode::canned);
+    Client client(server.url());
+    auto session = client.session("tok", trace);
+
+    server.set_answer(200, R"({"visits":1})", "ETag: \"7\"\r\n");
+    client.run(session.get());
+    CHECK(session.version() == "\"7\"");
+    server.set_answer(200, R"({"id":"1","data":{"visits":2}})", "ETag: \"8\"\r\n");
+    CHECK(client.run(session.update(&add_visit))["visits"].as_int() == 2);
+    CHECK(session.version() == "\"8\"");
+
+    auto empty = client.session("tok", trace);
+    server.set_answer(404, "{}");
+    client.run(empty.get());
+    server.set_answer(200, R"({"id":"1","data":{"visits":1}})", "ETag: \"9\"\r\n");
+    client.run(empty.update(&add_visit));
+    client.run(empty.set({{"visits", 5}}));  // a plain set: no condition
+
+    auto requests = server.requests();
+    REQUIRE(requests.size() == 5);
+    CHECK(requests[1].method() == http::verb::post);
+    CHECK(requests[1][http::field::if_match] == "\"7\"");
+    CHECK(requests[1].count(http::field::if_none_match) == 0);
+    CHECK(boost::json::parse(requests[1].body()) == boost::json::parse(R"({"data":{"visits":2}})"));
+    CHECK(requests[3][http::field::if_none_match] == "*");
+    CHECK(requests[3].count(http::field::if_match) == 0);
+    CHECK(requests[4].count(http::field::if_match) == 0);
+    CHECK(requests[4].count(http::field::if_none_match) == 0);
+    for (const auto& request : requests) CHECK(request[http::field::authorization] == "Bearer tok");
+}
+
+TEST_CASE("a conditional write's 412 is a conflict and a success for the breaker") {
+    FaultServer server(Mode::canned);
+    Client client(server.url(), 5s, 1);  // one failure would open it
+    auto session = client.session("tok");
+    server.set_answer(200, R"({"a":1})", "ETag: \"1\"\r\n");
+    client.run(session.get());
+    server.set_answer(412, R"({"error":"precondition_failed"})", "ETag: \"2\"\r\n");
+    skill::SetOptions only_if{.replace = true, .if_unchanged = true};
+    auto lost = expect_error([&] { client.run(session.set({{"a", 2}}, only_if)); });
+    CHECK(lost.code() == PersistenceErrc::conflict);
+    CHECK(lost.http_status() == 412);
+    CHECK(session.version().empty());  // the stale read is dropped
+    CHECK_FALSE(client.breaker.open());
+    // Sent without a condition, a 412 makes no sense: an unexpected answer.
+    auto odd = expect_error([&] { client.run(client.session("tok").set({{"a", 2}})); });
+    CHECK(odd.code() == PersistenceErrc::bad_response);
+}
+
+TEST_CASE("an ETag that is no strong entity tag is never echoed: the write is unconditional") {
+    auto etag =
+        GENERATE(std::string(), std::string("W/\"1\""), std::string("1"), std::string("\"a b\""),
+                 std::string("\"\"\""), "\"" + std::string(200, 'x') + "\"");
+    INFO("ETag: " << etag);
+    FaultServer server(Mode::canned);
+    Client client(server.url());
+    auto session = client.session("tok");
+    const std::string header = etag.empty() ? "" : "ETag: " + etag + "\r\n";
+    server.set_answer(200, R"({"visits":1})", header);
+    client.run(session.get());
+    CHECK(session.version().empty());
+    server.set_answer(200, R"({"id":"1","data":{"visits":2}})", header);
+    client.run(session.update(&add_visit));
+    auto requests = server.requests();
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[1].count(http::field::if_match) == 0);
+    CHECK(requests[1].count(http::field::if_none_match) == 0);
 }
 
 TEST_CASE("answers the client accepts or refuses") {
@@ -495,15 +645,16 @@ TEST_CASE("what one request's content causes never opens the breaker") {
     };
     for (int status : {500, 431, 413, 400, 422, 401}) {
         server.set_answer(status, "{}");
-        for (int i = 0; i < 10; ++i) CHECK(expect_error([&] { get("tok"); }).http_status() == status);
+        for (int i = 0; i < 10; ++i)
+            CHECK(expect_error([&] { get("tok"); }).http_status() == status);
         CHECK_FALSE(client.breaker.open());
     }
     const auto sent = server.requests().size();
     SECTION("tokens that are no bearer tokens never leave the process") {
-        for (const std::string& bad : {std::string("a\r\nX-Evil: 1"), std::string("tok\n"),
-                                      std::string("t\x7fk"), std::string("t k"),
-                                      std::string("tok\0x", 5), std::string("t\xc3\xa4"),
-                                      std::string(20'000, 'a'), std::string("==")}) {
+        for (const std::string& bad :
+             {std::string("a\r\nX-Evil: 1"), std::string("tok\n"), std::string("t\x7fk"),
+              std::string("t k"), std::string("tok\0x", 5), std::string("t\xc3\xa4"),
+              std::string(20'000, 'a'), std::string("==")}) {
             auto e = expect_error([&] { get(bad); });
             CHECK(e.code() == PersistenceErrc::invalid_token);
             CHECK(e.http_status() == 0);
@@ -552,7 +703,8 @@ TEST_CASE("is_bearer_token takes exactly RFC 6750's b64token", "[persistence][to
         INFO("byte " << c);
         CHECK(skill::is_bearer_token(one) == b64(static_cast<unsigned char>(c)));
         CHECK(skill::is_bearer_token("ab" + one + "cd") == b64(static_cast<unsigned char>(c)));
-        CHECK(skill::is_bearer_token("abc" + one + "==") == (b64(static_cast<unsigned char>(c)) || c == '='));
+        CHECK(skill::is_bearer_token("abc" + one + "==") ==
+              (b64(static_cast<unsigned char>(c)) || c == '='));
     }
     CHECK(skill::is_bearer_token("a=="));
     CHECK_FALSE(skill::is_bearer_token("="));  // padding of nothing

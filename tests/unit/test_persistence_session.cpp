@@ -232,4 +232,5 @@ TEST_CASE("every error code has a name") {
     CHECK(skill::to_string(PersistenceErrc::bad_response) == "bad_response");
     CHECK(skill::to_string(PersistenceErrc::circuit_open) == "circuit_open");
     CHECK(skill::to_string(PersistenceErrc::unavailable) == "unavailable");
+    CHECK(skill::to_string(PersistenceErrc::conflict) == "conflict");
 }

@@ -12,9 +12,11 @@
 // certificate against the host name (OpenSSL's own checks, SNI sent for names);
 // its session is kept per origin, so a new connection resumes instead of paying
 // a full handshake. Pooled exactly like plain connections.
-#include <skill/net/http_client.hpp>
-#include "header_text.hpp"
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#include <sys/socket.h>
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -29,17 +31,13 @@
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-
-#include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
-#include <sys/socket.h>
-
 #include <cerrno>
-
-#include <array>
 #include <charconv>
+#include <skill/net/http_client.hpp>
 #include <stdexcept>
 #include <vector>
+
+#include "header_text.hpp"
 
 namespace skill::net {
 
@@ -90,6 +88,7 @@ class AnswerParser final : public http::basic_parser<false> {
   public:
     unsigned status() const noexcept { return status_; }
     std::string& body() noexcept { return body_; }
+    std::string& etag() noexcept { return etag_; }
 
   private:
     void on_request_impl(http::verb, beast::string_view, beast::string_view, int,
@@ -97,8 +96,12 @@ class AnswerParser final : public http::basic_parser<false> {
     void on_response_impl(int code, beast::string_view, int, beast::error_code&) override {
         status_ = static_cast<unsigned>(code);
     }
-    void on_field_impl(http::field, beast::string_view, beast::string_view,
-                       beast::error_code&) override {}
+    void on_field_impl(http::field name, beast::string_view, beast::string_view value,
+                       beast::error_code&) override {
+        // The one field a client needs (conditional writes); bounded before it is kept.
+        if (name == http::field::etag && value.size() <= RawResult::max_etag_bytes)
+            etag_.assign(value.data(), value.size());
+    }
     void on_header_impl(beast::error_code&) override {}
     void on_body_init_impl(const boost::optional<std::uint64_t>& length,
                            beast::error_code&) override {
@@ -119,6 +122,7 @@ class AnswerParser final : public http::basic_parser<false> {
 
     unsigned status_ = 0;
     std::string body_;
+    std::string etag_;
 };
 
 /// Hands newly read bytes to `parser`. Bytes it cannot take yet (a header cut
@@ -199,8 +203,10 @@ std::optional<Url> Url::parse(std::string_view text) {
     }
     auto slash = text.find_first_of("/?#");
     std::string_view authority = text.substr(0, slash);
-    std::string_view path = slash == std::string_view::npos ? std::string_view{} : text.substr(slash);
-    if (authority.find('@') != std::string_view::npos) return std::nullopt;  // no credentials in URLs
+    std::string_view path =
+        slash == std::string_view::npos ? std::string_view{} : text.substr(slash);
+    if (authority.find('@') != std::string_view::npos)
+        return std::nullopt;  // no credentials in URLs
     // Every byte goes into a request line or a Host field: visible ASCII only.
     for (char c : text)
         if (c <= ' ' || c >= 0x7f) return std::nullopt;
@@ -259,7 +265,8 @@ struct TlsClientContext::Impl {
     asio::ssl::context context{asio::ssl::context::tls_client};
 };
 
-TlsClientContext::TlsClientContext(const TlsClientOptions& options) : impl_(std::make_unique<Impl>()) {
+TlsClientContext::TlsClientContext(const TlsClientOptions& options)
+    : impl_(std::make_unique<Impl>()) {
     auto& context = impl_->context;
     SSL_CTX* native = context.native_handle();
     SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
@@ -276,7 +283,8 @@ TlsClientContext::TlsClientContext(const TlsClientOptions& options) : impl_(std:
     }
     // Sessions are kept per origin by the client (no internal store: a client
     // cache keyed by nothing would resume at the wrong host).
-    SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_set_session_cache_mode(native,
+                                   SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
 }
 
 TlsClientContext::~TlsClientContext() = default;
@@ -302,7 +310,7 @@ struct Origin {
     std::string port;
     bool tls = false;
     bool host_is_address = false;  // no SNI for an IP address; verified as an address
-    std::string host_line;  // "Host: ...\r\n", as send() has always written it
+    std::string host_line;         // "Host: ...\r\n", as send() has always written it
     std::unique_ptr<SSL_SESSION, SessionFree> session;  // the newest resumable one
     std::vector<std::unique_ptr<Connection>> idle;
 };
@@ -322,9 +330,8 @@ bool is_unusable(Connection& connection) {
 /// Whether a request may be sent again when a pooled connection turns out closed
 /// before any answer: the server may have received it (RFC 9110 §9.2.2).
 bool is_idempotent(http::verb method) {
-    return method == http::verb::get || method == http::verb::head ||
-           method == http::verb::put || method == http::verb::delete_ ||
-           method == http::verb::options;
+    return method == http::verb::get || method == http::verb::head || method == http::verb::put ||
+           method == http::verb::delete_ || method == http::verb::options;
 }
 
 class Watchdog;
@@ -617,9 +624,13 @@ std::size_t HttpClient::idle_connections() const noexcept {
     return n;
 }
 
-HttpClient::TlsStats HttpClient::tls_stats() const noexcept { return impl_->tls_stats; }
+HttpClient::TlsStats HttpClient::tls_stats() const noexcept {
+    return impl_->tls_stats;
+}
 
-const asio::any_io_executor& HttpClient::executor() const noexcept { return impl_->executor; }
+const asio::any_io_executor& HttpClient::executor() const noexcept {
+    return impl_->executor;
+}
 
 Awaitable<ClientResult> HttpClient::send(const std::string& host, const std::string& port,
                                          Request request, std::chrono::milliseconds timeout) {
@@ -648,8 +659,8 @@ Awaitable<ClientResult> HttpClient::send(const Url& to, Request request,
     const Message message{asio::buffer(head), asio::const_buffer(), asio::const_buffer(),
                           asio::buffer(request.body())};
     http::response_parser<http::string_body> parser;
-    auto ec = co_await impl_->exchange(origin, message, parser, timeout,
-                                       is_idempotent(request.method()));
+    auto ec =
+        co_await impl_->exchange(origin, message, parser, timeout, is_idempotent(request.method()));
     if (ec) co_return ClientResult{ec, {}};
     co_return ClientResult{{}, parser.release()};
 }
@@ -664,8 +675,8 @@ Awaitable<RawResult> HttpClient::send_raw(const Url& to, RawRequest request,
     AnswerParser parser;
     auto ec = co_await impl_->exchange(origin, message, parser, timeout,
                                        request.resend_safe || is_idempotent(request.method));
-    if (ec) co_return RawResult{ec, 0, {}};
-    co_return RawResult{{}, parser.status(), std::move(parser.body())};
+    if (ec) co_return RawResult{ec, 0, {}, {}};
+    co_return RawResult{{}, parser.status(), std::move(parser.body()), std::move(parser.etag())};
 }
 
 }  // namespace skill::net

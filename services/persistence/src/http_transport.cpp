@@ -1,19 +1,19 @@
 // HttpPersistenceTransport: one persistence call = one HTTP exchange
 // (protocol.md §5). Every outcome becomes a value or a typed PersistenceError,
 // and is reported to the circuit breaker.
+#include <algorithm>
+#include <array>
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/serializer.hpp>
-#include <algorithm>
-#include <array>
 #include <cstring>
 #include <skill/ascii.hpp>
 #include <skill/log.hpp>
-#include <skill/persistence_http.hpp>
 #include <skill/net/task_bridge.hpp>
+#include <skill/persistence_http.hpp>
 #include <stdexcept>
 
 namespace skill {
@@ -21,6 +21,7 @@ namespace skill {
 namespace {
 
 using Operation = PersistenceTransport::Operation;
+using Condition = PersistenceTransport::Condition;
 namespace http = net::http;
 
 // A bearer token longer than this is no token the platform issues; the service
@@ -49,10 +50,14 @@ PersistenceError error(PersistenceErrc code, Operation op, std::string_view what
 // No complete answer arrived: why?
 PersistenceErrc classify(const boost::system::error_code& ec) {
     switch (net::classify_failure(ec)) {
-        case net::CallFailure::timeout: return PersistenceErrc::timeout;
-        case net::CallFailure::tls: return PersistenceErrc::tls;
-        case net::CallFailure::bad_response: return PersistenceErrc::bad_response;
-        case net::CallFailure::unreachable: break;
+        case net::CallFailure::timeout:
+            return PersistenceErrc::timeout;
+        case net::CallFailure::tls:
+            return PersistenceErrc::tls;
+        case net::CallFailure::bad_response:
+            return PersistenceErrc::bad_response;
+        case net::CallFailure::unreachable:
+            break;
     }
     return PersistenceErrc::unreachable;
 }
@@ -81,7 +86,8 @@ bool is_bearer_token(std::string_view token) noexcept {
     std::size_t end = token.size();
     while (end > 1 && token[end - 1] == '=') --end;
     bool ok = true;
-    for (std::size_t i = 0; i < end; ++i) ok &= b64token_chars[static_cast<unsigned char>(token[i])];
+    for (std::size_t i = 0; i < end; ++i)
+        ok &= b64token_chars[static_cast<unsigned char>(token[i])];
     return ok;
 }
 
@@ -125,7 +131,12 @@ boost::json::value success_value(Operation op, int status, std::string_view body
                 status);
 }
 
-boost::json::value interpret(Operation op, int status, std::string_view body) {
+boost::json::value interpret(Operation op, int status, std::string_view body, bool conditional) {
+    if (status == 412 && conditional) {
+        // Another writer changed the entry since it was read: the caller's race, not
+        // the service's health (the breaker counts it as an answer, a success).
+        throw error(PersistenceErrc::conflict, op, "the entry changed since it was read", status);
+    }
     if (status == 401 || status == 403) {
         throw error(PersistenceErrc::unauthorized, op, "the token was refused", status);
     }
@@ -158,7 +169,9 @@ constexpr std::string_view fixed_head =
 constexpr std::string_view agent_line = "\r\nUser-Agent: skill-sdk-cpp\r\n";
 
 // ASCII case-insensitive, as Beast compares field names.
-constexpr bool same_name(std::string_view a, std::string_view b) { return ascii::iequals(a, b); }
+constexpr bool same_name(std::string_view a, std::string_view b) {
+    return ascii::iequals(a, b);
+}
 
 // Fields make_request() sets itself, or the client rewrites. By length first:
 // a trace header name rarely has the length of any of them.
@@ -172,8 +185,10 @@ bool is_fixed_field(std::string_view name) {
             return same_name(name, "User-Agent") || same_name(name, "Connection");
         case 12:
             return same_name(name, "Content-Type");
+        case 8:
+            return same_name(name, "If-Match");
         case 13:
-            return same_name(name, "Authorization");
+            return same_name(name, "Authorization") || same_name(name, "If-None-Match");
         case 14:
             return same_name(name, "Content-Length");
         case 17:
@@ -217,12 +232,34 @@ char* put(char* out, std::string_view text) {
     return out + text.size();
 }
 
-// The head: request line, the four fields make_request() sets, the trace headers.
-// Sized first and written with memcpy: a request is ~500 bytes in ~30 pieces.
+// A conditional set's precondition field name ("" for none).
+std::string_view condition_field(const PersistenceTransport::Call& call) {
+    if (call.operation != Operation::set) return {};
+    switch (call.condition) {
+        case PersistenceTransport::Condition::if_match:
+            return "If-Match";
+        case PersistenceTransport::Condition::if_absent:
+            return "If-None-Match";
+        case PersistenceTransport::Condition::none:
+            break;
+    }
+    return {};
+}
+
+// Its value: the version read (checked by call()), or "*" (any entry at all).
+std::string_view condition_value(const PersistenceTransport::Call& call) {
+    return call.condition == PersistenceTransport::Condition::if_match ? call.version
+                                                                       : std::string_view("*");
+}
+
+// The head: request line, the four fields make_request() sets, the precondition, the
+// trace headers. Sized first and written with memcpy: a request is ~500 bytes in ~30 pieces.
 void write_head(std::string& out, std::string_view line, std::string_view token,
-                const HeaderList& trace, std::size_t body_room) {
+                std::string_view condition, std::string_view version, const HeaderList& trace,
+                std::size_t body_room) {
     std::size_t size = line.size() + fixed_head.size() + agent_line.size();
     if (!token.empty()) size += 1 + token.size();
+    if (!condition.empty()) size += condition.size() + 4 + version.size();
     for (const auto& [name, value] : trace) size += name.size() + 4 + trimmed(value).size();
     out.reserve(size + body_room);
     out.resize(size);
@@ -233,6 +270,12 @@ void write_head(std::string& out, std::string_view line, std::string_view token,
         p = put(p, token);
     }
     p = put(p, agent_line);
+    if (!condition.empty()) {
+        p = put(p, condition);
+        p = put(p, ": ");
+        p = put(p, version);
+        p = put(p, "\r\n");
+    }
     for (const auto& [name, value] : trace) {
         p = put(p, name);
         p = put(p, ": ");
@@ -251,7 +294,9 @@ void append_json(std::string& out, const boost::json::value& value) {
 
 }  // namespace
 
-std::string_view to_string(PersistenceTransport::Operation op) noexcept { return describe(op); }
+std::string_view to_string(PersistenceTransport::Operation op) noexcept {
+    return describe(op);
+}
 
 std::string normalize_persistence_url(std::string url) {
     auto scheme = url.find("://");
@@ -306,8 +351,10 @@ bool HttpPersistenceTransport::serialize_request(const Call& call, std::string& 
     if (!trace_headers_are_plain(call.trace_headers)) return false;
     const std::string_view token = call.token;  // a bearer token: checked by call()
     const bool is_set = call.operation == Operation::set;
-    write_head(wire, request_lines_[line_index(call.operation, call.replace)], token,
-               call.trace_headers, is_set ? 256 : 0);
+    const auto condition = condition_field(call);
+    write_head(wire, request_lines_[line_index(call.operation, call.replace)], token, condition,
+               condition.empty() ? std::string_view() : condition_value(call), call.trace_headers,
+               is_set ? 256 : 0);
     const std::size_t head_size = wire.size();
     if (is_set) {
         // Both branches lvalues: with a temporary object() the ternary would copy *call.data.
@@ -356,6 +403,9 @@ net::Request HttpPersistenceTransport::make_request(const Call& call) const {
     request.set(http::field::authorization, "Bearer " + call.token);
     request.set(http::field::user_agent, "skill-sdk-cpp");
     for (const auto& [name, value] : call.trace_headers) request.set(name, value);
+    // After the trace headers: a precondition is never replaced by one of them.
+    if (const auto condition = condition_field(call); !condition.empty())
+        request.set(condition, condition_value(call));
     return request;
 }
 
@@ -367,6 +417,12 @@ Task<Document> HttpPersistenceTransport::call(Call call) {
         if (!is_bearer_token(call.token)) {
             throw error(PersistenceErrc::invalid_token, call.operation,
                         "the invocation's cvi token is not a bearer token (RFC 6750)");
+        }
+        // The version crosses into a header: only a strong entity tag goes out.
+        if (call.operation == Operation::set && call.condition == Condition::if_match &&
+            !is_entity_tag(call.version)) {
+            throw std::invalid_argument(
+                "persistence set: If-Match needs a strong entity tag (is_entity_tag)");
         }
         if (!breaker_.allow()) {
             throw error(PersistenceErrc::circuit_open, call.operation,
@@ -389,7 +445,14 @@ Task<Document> HttpPersistenceTransport::call(Call call) {
             answer = co_await exchange;
         }
         if (!answer.error) http_status = static_cast<int>(answer.status);
-        auto value = settle(call.operation, answer.error, http_status, answer.body);
+        // Before settle(): a conflict's answer carries the entry's current version too.
+        if (call.etag != nullptr) {
+            if (is_entity_tag(answer.etag))
+                *call.etag = std::move(answer.etag);
+            else
+                call.etag->clear();
+        }
+        auto value = settle(call, answer.error, http_status, answer.body);
         report(call, http_status, nullptr, started);
         co_return to_document(std::move(value));
     } catch (const PersistenceError& e) {
@@ -398,33 +461,42 @@ Task<Document> HttpPersistenceTransport::call(Call call) {
     }
 }
 
-net::Awaitable<net::RawResult> HttpPersistenceTransport::send_with_beast(const Call& call,
-                                                              std::chrono::milliseconds timeout) {
+net::Awaitable<net::RawResult> HttpPersistenceTransport::send_with_beast(
+    const Call& call, std::chrono::milliseconds timeout) {
     // Named: GCC 12 may destroy a temporary of a co_await expression twice.
     auto request = make_request(call);
     auto result = co_await client_.send(url_, std::move(request), timeout);
+    std::string etag;
+    if (auto field = result.response.find(http::field::etag);
+        field != result.response.end() && field->value().size() <= net::RawResult::max_etag_bytes)
+        etag = std::string(field->value());
     co_return net::RawResult{result.error, result.response.result_int(),
-                             std::move(result.response.body())};
+                             std::move(result.response.body()), std::move(etag)};
 }
 
-boost::json::value HttpPersistenceTransport::settle(Operation op,
+boost::json::value HttpPersistenceTransport::settle(const Call& call,
                                                     const boost::system::error_code& failed,
                                                     int http_status, std::string_view body) {
+    const Operation op = call.operation;
     breaker_.record(failed, http_status);
     if (failed) {
         std::string what = failed.message();
         // Whom we refused to trust, and why (the log line names both).
-        if (net::is_tls_error(failed)) what = "TLS with " + url_.host + ":" + url_.port + ": " + what;
+        if (net::is_tls_error(failed))
+            what = "TLS with " + url_.host + ":" + url_.port + ": " + what;
         throw error(classify(failed), op, what);
     }
-    return interpret(op, http_status, body);
+    return interpret(op, http_status, body,
+                     op == Operation::set && call.condition != Condition::none);
 }
 
 void HttpPersistenceTransport::report(const Call& call, int http_status,
                                       const PersistenceError* failure,
                                       std::chrono::steady_clock::time_point started) const {
     auto took = std::chrono::steady_clock::now() - started;
-    if (failure != nullptr) {
+    // A conflict is a race another writer won, expected under contention (update()
+    // retries it): not worth a warning per lost round.
+    if (failure != nullptr && failure->code() != PersistenceErrc::conflict) {
         // The invocation's trace ids, so this line joins the request's other lines.
         log::warning("persistence", failure->what(),
                      {{"operation", describe(call.operation)},

@@ -4,18 +4,17 @@
 // composition root, not part of the skill umbrella header.
 #include <array>
 #include <atomic>
+#include <boost/system/error_code.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <limits>
 #include <optional>
-#include <skill/net/http_client.hpp>
 #include <skill/json.hpp>
+#include <skill/net/http_client.hpp>
 #include <skill/persistence.hpp>
 #include <string>
 #include <string_view>
-
-#include <boost/system/error_code.hpp>
 
 namespace skill {
 
@@ -101,7 +100,7 @@ class HttpPersistenceTransport final : public PersistenceTransport {
   private:
     /// The answer (or the failure) of one exchange → the call's value or its
     /// PersistenceError; tells the breaker.
-    boost::json::value settle(Operation op, const boost::system::error_code& failed,
+    boost::json::value settle(const Call& call, const boost::system::error_code& failed,
                               int http_status, std::string_view body);
     /// The request as bytes for HttpClient::send_raw (head, then body, in `wire`):
     /// what make_request() and HttpClient::send() put on the wire, without a Beast
@@ -109,7 +108,8 @@ class HttpPersistenceTransport final : public PersistenceTransport {
     bool serialize_request(const Call& call, std::string& wire, net::RawRequest& raw) const;
     std::string request_line_text(Operation op, bool replace) const;
     /// The Beast path: make_request() sent with HttpClient::send (odd trace headers).
-    net::Awaitable<net::RawResult> send_with_beast(const Call& call, std::chrono::milliseconds timeout);
+    net::Awaitable<net::RawResult> send_with_beast(const Call& call,
+                                                   std::chrono::milliseconds timeout);
     net::Request make_request(const Call& call) const;
     void report(const Call& call, int http_status, const PersistenceError* failure,
                 std::chrono::steady_clock::time_point started) const;

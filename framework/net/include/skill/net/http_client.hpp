@@ -1,14 +1,12 @@
 #pragma once
 // A small async HTTP/1.1 client with a keep-alive connection pool. One
 // instance per I/O thread (not thread-safe by design: no locks).
-#include <skill/net/http.hpp>
-
 #include <boost/system/error_code.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <skill/net/http.hpp>
 #include <string>
 #include <string_view>
 
@@ -18,8 +16,8 @@ namespace skill::net {
 struct Url {
     std::string host;
     std::string port = "80";  // "443" for https unless given
-    std::string path;  // without a trailing '/', may be empty
-    bool tls = false;  // https: certificate chain and host name verified
+    std::string path;         // without a trailing '/', may be empty
+    bool tls = false;         // https: certificate chain and host name verified
     static std::optional<Url> parse(std::string_view text);
 };
 
@@ -32,7 +30,7 @@ struct TlsClientOptions {
 /// SSL_CTX: TLS >= 1.2, peer verification against the system trust store plus
 /// `ca_file`). Thread-safe once built.
 class TlsClientContext {
-public:
+  public:
     /// Throws std::runtime_error naming the file when `ca_file` cannot be loaded.
     explicit TlsClientContext(const TlsClientOptions& options = {});
     ~TlsClientContext();
@@ -42,7 +40,7 @@ public:
     struct Impl;
     Impl& impl() const noexcept { return *impl_; }
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
 };
 
@@ -90,16 +88,20 @@ struct RawRequest {
     bool resend_safe = false;
 };
 
-/// The answer to a RawRequest: its status and body (its fields are checked by
-/// Beast's parser, then dropped).
+/// The answer to a RawRequest: its status, body and ETag (its other fields are
+/// checked by Beast's parser, then dropped).
 struct RawResult {
     boost::system::error_code error;  // set when no complete response arrived
     unsigned status = 0;
     std::string body;
+    // The ETag field's value as sent (a versioned store's entry version), "" when
+    // absent or longer than max_etag_bytes; the caller validates it.
+    std::string etag;
+    static constexpr std::size_t max_etag_bytes = 130;
 };
 
 class HttpClient {
-public:
+  public:
     explicit HttpClient(boost::asio::any_io_executor executor, ClientOptions options = {});
     ~HttpClient();
     HttpClient(const HttpClient&) = delete;
@@ -113,8 +115,8 @@ public:
     /// before any answer is sent again on a fresh one when its method is idempotent.
     Awaitable<ClientResult> send(const Url& to, Request request, std::chrono::milliseconds timeout);
     /// send() to http://host:port.
-    Awaitable<ClientResult> send(const std::string& host, const std::string& port,
-                                 Request request, std::chrono::milliseconds timeout);
+    Awaitable<ClientResult> send(const std::string& host, const std::string& port, Request request,
+                                 std::chrono::milliseconds timeout);
 
     /// The same exchange for a request serialised by the caller; same pool,
     /// timeout and retry. The bytes on the wire are those send() would write for
@@ -138,7 +140,7 @@ public:
 
     struct Impl;
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
 };
 
