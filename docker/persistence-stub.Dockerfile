@@ -18,7 +18,7 @@ RUN --mount=type=cache,target=/root/.cache/ccache \
 
 FROM debian:12-slim AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libboost-json1.81.0 libsqlite3-0 libssl3 \
+ && apt-get install -y --no-install-recommends libboost-json1.81.0 libpq5 libsqlite3-0 libssl3 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin stub \
  && mkdir /data && chown 10001 /data
