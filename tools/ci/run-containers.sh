@@ -14,9 +14,11 @@
 #  7. tears everything down (also on failure, after printing the containers' logs).
 #
 #   tools/ci/run-containers.sh            (root, or sudo)
-#   KEEP=1 tools/ci/run-containers.sh     (leave the stack up; `podman-compose -p
-#                                          skill-sdk-ci -f docker/compose.yaml down -v` ends it)
-#   CACHE_DIR   the base image's tarball (default /var/cache/skill-sdk-containers)
+#   KEEP=1 tools/ci/run-containers.sh     (leave the stack up; with CONTAINERS_CONF=
+#       $CACHE_DIR/containers.conf, `podman-compose -p skill-sdk-ci -f docker/compose.yaml
+#       down -v` ends it)
+#   CACHE_DIR   the base image's tarball and containers.conf (default
+#               /var/cache/skill-sdk-containers)
 #   DEBIAN_MIRROR  debootstrap's mirror (default: the one apt uses)
 set -euo pipefail
 
@@ -46,7 +48,8 @@ scripts/install-deps.sh podman runc debootstrap podman-compose containernetworki
 
 # What these machines need (cgroups v1, a hard file-descriptor limit; /work/shared notes):
 # no default ulimits, cgroupfs instead of systemd, runc. Everything below reads it.
-cat >"$work/containers.conf" <<'EOF'
+mkdir -p "$cache"
+cat >"$cache/containers.conf" <<'EOF'
 [containers]
 default_ulimits = []
 
@@ -54,16 +57,22 @@ default_ulimits = []
 cgroup_manager = "cgroupfs"
 runtime = "runc"
 EOF
-export CONTAINERS_CONF="$work/containers.conf"
+export CONTAINERS_CONF="$cache/containers.conf"
 # The stack's password for this run only: it is never printed, and the volume goes at the end.
 POSTGRES_PASSWORD=$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')
 export POSTGRES_PASSWORD
 compose=(podman-compose -p "$project" -f "$compose_file")
 
+# podman without systemd says so on every start and stop of a container with a health check
+# ("unable to get systemd connection ... healthchecks"): drop that line, keep the rest.
+quiet() { "$@" 2> >(grep -v 'unable to get systemd connection' >&2); }
 containers() { podman ps -a --filter "label=io.podman.compose.project=$project" --format '{{.Names}}'; }
 cleanup() {
     local status=$?
     if [ "$status" -ne 0 ]; then
+        # podman-compose echoes its podman commands, the password among them: blanked.
+        echo "--- podman-compose (last 20 lines)" >&2
+        tail -20 "$work/compose.log" 2>/dev/null | sed "s/$POSTGRES_PASSWORD/<password>/g" >&2 || true
         for name in $(containers); do
             echo "--- podman logs $name (last 40 lines)" >&2
             podman logs --tail 40 "$name" >&2 2>&1 || true
@@ -89,7 +98,6 @@ if ! podman image exists localhost/debian:12; then
             grep -oE 'https?://[^ ]+/debian/?( |$)' | head -1 | tr -d ' ')}
         mirror=${mirror:-http://deb.debian.org/debian}
         echo "debootstrap from $mirror"
-        mkdir -p "$cache"
         debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" ||
             { tail -20 "$work/debootstrap.log" >&2; exit 1; }
         # The apt lists and caches debootstrap leaves are 20+ MB the images do not need.
@@ -134,14 +142,14 @@ pg=${project}_postgres_1
 # up: PostgreSQL first and healthy (podman-compose orders by depends_on but does not wait for
 # a condition), then the stub replicas, then the skill.
 up() {
-    "${compose[@]}" up -d --no-build postgres >/dev/null 2>&1
+    "${compose[@]}" up -d --no-build postgres >>"$work/compose.log" 2>&1
     wait_healthy "$pg"
-    "${compose[@]}" up -d --no-build --no-deps persistence-stub >/dev/null 2>&1
+    "${compose[@]}" up -d --no-build --no-deps persistence-stub >>"$work/compose.log" 2>&1
     wait_healthy "$stub1"
     wait_healthy "$stub2"
     # The port is published on an ephemeral host port: CI talks to the skill from inside.
     HELLO_SKILL_PORT=127.0.0.1: "${compose[@]}" up -d --no-build --no-deps hello-skill \
-        >/dev/null 2>&1
+        >>"$work/compose.log" 2>&1
     wait_healthy "$skill"
     # compose's port mapping: the published port answers on the host too.
     local port
@@ -168,7 +176,7 @@ expect() {
 }
 # stop NAME: SIGTERM; the process must drain and exit 0 within the grace period.
 stop() {
-    podman stop -t 40 "$1" >/dev/null
+    quiet podman stop -t 40 "$1" >/dev/null
     local code
     code=$(podman inspect --format '{{.State.ExitCode}}' "$1")
     [ "$code" = 0 ] || { echo "$1 exited $code after SIGTERM (expected 0)" >&2; return 1; }
@@ -199,28 +207,28 @@ if [ "$shared" = 1 ]; then
     phase "each replica alone"
     stop "$stub2"
     expect "Hello, Anna!" HELLO_INTENT              # through replica 1 only
-    podman start "$stub2" >/dev/null && wait_healthy "$stub2"
+    quiet podman start "$stub2" >/dev/null && wait_healthy "$stub2"
     stop "$stub1"
     expect "Hello, Anna!" HELLO_INTENT              # through replica 2 only
-    podman start "$stub1" >/dev/null && wait_healthy "$stub1"
+    quiet podman start "$stub1" >/dev/null && wait_healthy "$stub1"
 fi
 
 phase "restart: stop and start the skill, the stub replicas and PostgreSQL"
 stop "$skill"
 stop "$stub1"
 [ "$shared" = 0 ] || stop "$stub2"
-podman stop -t 40 "$pg" >/dev/null
-podman start "$pg" >/dev/null && wait_healthy "$pg"
+quiet podman stop -t 40 "$pg" >/dev/null
+quiet podman start "$pg" >/dev/null && wait_healthy "$pg"
 for stub in "$stub1" "$stub2"; do
     [ "$shared" = 0 ] && [ "$stub" = "$stub2" ] && continue
-    podman start "$stub" >/dev/null && wait_healthy "$stub"
+    quiet podman start "$stub" >/dev/null && wait_healthy "$stub"
 done
-podman start "$skill" >/dev/null && wait_healthy "$skill"
+quiet podman start "$skill" >/dev/null && wait_healthy "$skill"
 expect "Hello, Anna!" HELLO_INTENT
 
 if [ "$shared" = 1 ]; then
     phase "down and up: new containers on the same volume"
-    "${compose[@]}" down -t 40 >/dev/null 2>&1          # containers go, the volume stays
+    "${compose[@]}" down -t 40 >>"$work/compose.log" 2>&1   # containers go, the volume stays
     up
     expect "Hello, Anna!" HELLO_INTENT
 fi
