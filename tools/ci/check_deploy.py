@@ -115,6 +115,12 @@ def check_shared_sdk_stage(paths):
     if len(set(map(repr, texts.values()))) != 1:
         fail(paths[0].parent, f"the sdk stages of {sorted(texts)} differ: the project would be "
                               "compiled once per image")
+    # `COPY . .` is cached by content: a file one context has and the other not would too.
+    ignores = {p.name: (p.parent / (p.name + ".dockerignore")).read_text() for p in paths
+               if (p.parent / (p.name + ".dockerignore")).is_file()}
+    if len(ignores) != len(paths) or len(set(ignores.values())) != 1:
+        fail(paths[0].parent, f"the .dockerignore files of {sorted(texts)} differ: the sdk stage "
+                              "would be compiled once per image")
 
 
 def dockerignore_allows(path, source):

@@ -23,6 +23,7 @@ CASES = [
     ("compose.yaml", "    image: skill-postgres:15\n", "", "postgres: name the image"),
     ("persistence-stub.Dockerfile", "target=/root/.cache/ccache", "target=/ccache",
      "would be compiled once per image"),
+    ("Dockerfile.dockerignore", ".git\n", ".git\ndocs\n", "the .dockerignore files of"),
     ("postgres.Dockerfile", "STOPSIGNAL SIGINT", "STOPSIGNAL SIGTERM", "STOPSIGNAL SIGINT"),
     ("postgres.Dockerfile", "pg_isready", "true", "HEALTHCHECK must run pg_isready"),
     ("postgres.Dockerfile.dockerignore", "!docker/postgres-entrypoint.sh", "",
