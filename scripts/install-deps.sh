@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(build-essential cmake ccache lld pkg-config curl iproute2
           libboost1.81-dev libboost-json1.81-dev catch2 libsqlite3-dev
-          libssl-dev ca-certificates openssl)
+          libssl-dev ca-certificates openssl
+          libpq-dev postgresql)  # libpq: the stub's PostgreSQL backend; the server: its _pg tests
 packages+=("$@")  # callers may add more (e.g. wrk for benchmarks)
 
 missing=()

@@ -5,7 +5,7 @@
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "json_numbers.hpp"
+#include "stored_json.hpp"
 
 namespace skill::stub {
 namespace {
@@ -19,49 +19,100 @@ Database& configured(Database& db) {
         "user TEXT NOT NULL, "
         "skill TEXT NOT NULL, "
         "data TEXT NOT NULL, "
+        "version INTEGER NOT NULL DEFAULT 1, "
         "UNIQUE(user, skill))");
+    // A file written before versions existed: every entry starts at version 1.
+    bool versioned = false;
+    {
+        Statement columns(db, "SELECT 1 FROM pragma_table_info('entries') WHERE name = 'version'");
+        Query q(columns);
+        versioned = q->step();
+    }
+    if (!versioned) db.exec("ALTER TABLE entries ADD COLUMN version INTEGER NOT NULL DEFAULT 1");
+    db.exec("CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
     return db;
 }
 
-/// Stored text as a JSON object. The stub only writes objects whose numbers round-trip;
-/// a row edited by hand that holds e.g. 1e400 is refused like any other corrupt row,
-/// rather than answered as `Infinity` or merged into a new write.
-boost::json::object parse_stored(std::string_view text, boost::json::storage_ptr storage) {
-    boost::system::error_code ec;
-    boost::json::value v = parse_checked(text, ec, std::move(storage));
-    if (ec.category() == json_number_category())
-        throw StoreError("stored data holds a number JSON cannot round-trip: " + ec.message());
-    if (ec || !v.is_object()) throw StoreError("stored data is not a JSON object");
-    return std::move(v.as_object());
-}
-
-/// Nothing non-finite is ever written: serialised, it would not be JSON.
-void require_finite(const boost::json::object& data) {
-    if (!finite_numbers(data)) throw StoreError("data holds a number that is not finite");
-}
-
-/// Stored text as the answer carries it: parsed (it must be a JSON object) and
-/// serialised again, in a stack arena. The stub writes that form already, but
-/// a row may have been edited by hand.
-std::string canonical(std::string_view text) {
-    unsigned char arena[2048];
-    boost::json::monotonic_resource resource(arena, sizeof arena);
-    return boost::json::serialize(parse_stored(text, &resource));
+/// The highest version the file has seen: its counter, or a row's if higher (rows
+/// edited by hand, or a counter lost).
+std::int64_t highest_version(Database& db) {
+    Statement highest(
+        db,
+        "SELECT max(coalesce((SELECT value FROM counters WHERE name = 'version'), 0), "
+        "coalesce((SELECT max(version) FROM entries), 0))");
+    Query q(highest);
+    return q->step() ? q->integer(0) : 0;
 }
 
 }  // namespace
 
 EntryTable::EntryTable(const std::string& path)
     : db_(path),
-      select_(configured(db_), "SELECT id, data FROM entries WHERE user = ?1 AND skill = ?2"),
-      select_id_(db_, "SELECT id FROM entries WHERE user = ?1 AND skill = ?2"),
+      select_(configured(db_),
+              "SELECT id, data, version FROM entries WHERE user = ?1 AND skill = ?2"),
+      select_id_(db_, "SELECT id, version FROM entries WHERE user = ?1 AND skill = ?2"),
       select_all_(db_, "SELECT skill, data FROM entries WHERE user = ?1 ORDER BY skill"),
       // Not one upsert with RETURNING id: SQLite runs RETURNING through an
       // ephemeral table, which cost more than the whole rest of a set.
-      update_(db_, "UPDATE entries SET data = ?2 WHERE id = ?1"),
-      update_known_(db_, "UPDATE entries SET data = ?2 WHERE id = ?1 AND user = ?3 AND skill = ?4"),
-      insert_(db_, "INSERT INTO entries(user, skill, data) VALUES(?1, ?2, ?3)"),
-      delete_(db_, "DELETE FROM entries WHERE user = ?1 AND skill = ?2") {}
+      update_(db_, "UPDATE entries SET data = ?2, version = ?3 WHERE id = ?1"),
+      update_known_(db_,
+                    "UPDATE entries SET data = ?2, version = ?5 "
+                    "WHERE id = ?1 AND user = ?3 AND skill = ?4"),
+      insert_(db_, "INSERT INTO entries(user, skill, data, version) VALUES(?1, ?2, ?3, ?4)"),
+      delete_(db_, "DELETE FROM entries WHERE user = ?1 AND skill = ?2"),
+      delete_id_(db_, "DELETE FROM entries WHERE id = ?1"),
+      save_version_(db_,
+                    "INSERT INTO counters(name, value) VALUES('version', ?1) "
+                    "ON CONFLICT(name) DO UPDATE SET value = excluded.value"),
+      // IMMEDIATE: take the write lock up front, so a concurrent process
+      // cannot make the commit fail half-way with SQLITE_BUSY.
+      begin_(db_, "BEGIN IMMEDIATE"),
+      begin_read_(db_, "BEGIN"),
+      commit_(db_, "COMMIT"),
+      rollback_(db_, "ROLLBACK"),
+      last_version_(highest_version(db_)),
+      saved_version_(last_version_) {}
+
+void EntryTable::begin(bool writes) {
+    (writes ? begin_ : begin_read_).run();
+}
+
+void EntryTable::commit() {
+    if (last_version_ > saved_version_) {
+        Query q(save_version_);
+        q->bind(1, last_version_);
+        q->step();
+    }
+    commit_.run();
+    saved_version_ = last_version_;
+}
+
+void EntryTable::rollback() noexcept {
+    try {
+        if (db_.in_transaction()) rollback_.run();
+    } catch (const std::exception&) {
+        // SQLite rolled back on its own already.
+    }
+}
+
+std::int64_t EntryTable::next_version() noexcept {
+    return ++last_version_;
+}
+
+namespace {
+
+/// The answer to a write whose precondition `current` did not satisfy.
+StoreResult precondition_failed(std::optional<std::int64_t> id,
+                                std::optional<std::int64_t> version) {
+    StoreResult r;
+    r.precondition_failed = true;
+    r.found = version.has_value();
+    r.id = id.value_or(0);
+    r.version = version.value_or(0);
+    return r;
+}
+
+}  // namespace
 
 StoreResult EntryTable::apply(Operation& op) {
     switch (op.kind) {
@@ -87,6 +138,7 @@ StoreResult EntryTable::get(const Operation& op) {
     if (q->step()) {
         r.found = true;
         r.id = q->integer(0);
+        r.version = q->integer(2);
         r.data = canonical(q->text(1));
     }
     return r;
@@ -108,25 +160,34 @@ StoreResult EntryTable::get_all(const Operation& op) {
 
 StoreResult EntryTable::set(Operation& op) {
     // A set from the API arrives serialised from checked JSON; one built in code does not.
-    if (op.json.empty()) {
-        require_finite(op.data);
-        op.json = boost::json::serialize(op.data);
-    }
+    if (op.json.empty()) op.json = serialised(op.data);
     StoreResult r;
     r.found = true;
-    // The id a read cache knew saves the lookup. A guarded update that matched no row
-    // changed nothing, so the one write below is still the only one that did.
-    r.id = op.known_id != 0 && update_known(op) ? op.known_id : store(op, find_id(op), op.json);
+    r.version = next_version();
+    // The id a read cache knew saves the lookup (not for a conditional write: that
+    // needs the stored version). A guarded update that matched no row changed
+    // nothing, so the one write below is still the only one that did.
+    if (op.condition.kind == Precondition::Kind::none && op.known_id != 0 &&
+        update_known(op, r.version)) {
+        r.id = op.known_id;
+    } else {
+        const auto row = find(op);
+        if (!op.condition.satisfied_by(row ? std::optional(row->version) : std::nullopt))
+            return precondition_failed(row ? std::optional(row->id) : std::nullopt,
+                                       row ? std::optional(row->version) : std::nullopt);
+        r.id = store(op, row, op.json, r.version);
+    }
     r.data = std::move(op.json);
     return r;
 }
 
-bool EntryTable::update_known(const Operation& op) {
+bool EntryTable::update_known(const Operation& op, std::int64_t version) {
     Query q(update_known_);
     q->bind(1, op.known_id);
     q->bind(2, op.json);
     q->bind(3, op.user);
     q->bind(4, op.skill);
+    q->bind(5, version);
     q->step();
     return sqlite3_changes(db_.handle()) == 1;
 }
@@ -137,54 +198,75 @@ StoreResult EntryTable::merge(Operation& op) {
     require_finite(op.data);
     boost::json::monotonic_resource resource;
     boost::json::object merged(&resource);
-    std::optional<std::int64_t> id;
+    std::optional<Row> row;
     {
         Query q(select_);
         q->bind(1, op.user);
         q->bind(2, op.skill);
         if (q->step()) {
-            id = q->integer(0);
+            row = Row{q->integer(0), q->integer(2)};
+            if (!op.condition.satisfied_by(row->version))
+                return precondition_failed(row->id, row->version);
             merged = parse_stored(q->text(1), &resource);
         }
     }
+    if (!row && !op.condition.satisfied_by(std::nullopt))
+        return precondition_failed(std::nullopt, std::nullopt);
     for (const auto& [key, value] : op.data) merged.emplace(key, value);  // keeps stored keys
     op.json = boost::json::serialize(merged);
     StoreResult r;
     r.found = true;
-    r.id = store(op, id, op.json);
+    r.version = next_version();
+    r.id = store(op, row, op.json, r.version);
     r.data = std::move(op.json);
     return r;
 }
 
-std::optional<std::int64_t> EntryTable::find_id(const Operation& op) {
+std::optional<EntryTable::Row> EntryTable::find(const Operation& op) {
     Query q(select_id_);
     q->bind(1, op.user);
     q->bind(2, op.skill);
     if (!q->step()) return std::nullopt;
-    return q->integer(0);
+    return Row{q->integer(0), q->integer(1)};
 }
 
-/// Writes `json` as the data of (user, skill): into entry `id`, or a new entry.
-/// Within the caller's write transaction nothing can come between the lookup
-/// of `id` and this write. Returns the entry's id.
-std::int64_t EntryTable::store(const Operation& op, std::optional<std::int64_t> id,
-                               std::string_view json) {
-    if (id) {
+/// Writes `json` as the data of (user, skill) at `version`: into `row`, or a new
+/// entry. Within the caller's write transaction nothing can come between the
+/// lookup of `row` and this write. Returns the entry's id.
+std::int64_t EntryTable::store(const Operation& op, std::optional<Row> row, std::string_view json,
+                               std::int64_t version) {
+    if (row) {
         Query q(update_);
-        q->bind(1, *id);
+        q->bind(1, row->id);
         q->bind(2, json);
+        q->bind(3, version);
         q->step();
-        return *id;
+        return row->id;
     }
     Query q(insert_);
     q->bind(1, op.user);
     q->bind(2, op.skill);
     q->bind(3, json);
+    q->bind(4, version);
     q->step();
     return db_.last_insert_rowid();
 }
 
 StoreResult EntryTable::remove(const Operation& op) {
+    if (op.condition.kind != Precondition::Kind::none) {
+        const auto row = find(op);
+        if (!op.condition.satisfied_by(row ? std::optional(row->version) : std::nullopt))
+            return precondition_failed(row ? std::optional(row->id) : std::nullopt,
+                                       row ? std::optional(row->version) : std::nullopt);
+        StoreResult r;
+        if (row) {
+            Query q(delete_id_);
+            q->bind(1, row->id);
+            q->step();
+            r.found = true;
+        }
+        return r;
+    }
     Query q(delete_);
     q->bind(1, op.user);
     q->bind(2, op.skill);

@@ -1,6 +1,7 @@
-// persistence-stub: the persistence service's HTTP API on a local SQLite file.
+// persistence-stub: the persistence service's HTTP API on a local SQLite file or
+// a PostgreSQL database (shared by replicas).
 //
-//   persistence-stub [--host H] [--port P] [--db FILE] [--jwt-secret S] [--insecure-unverified]
+//   persistence-stub [--host H] [--port P] [--db FILE|URI] [--jwt-secret S] [--insecure-unverified]
 //                    [--threads N] [--base-path P] [--tls-cert PEM --tls-key PEM]
 //   persistence-stub --dev-token USER SKILL [--jwt-secret S]
 #include <malloc.h>
@@ -15,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "backend.hpp"
 #include "jwt.hpp"
 #include "stub_api.hpp"
 #include "stub_server.hpp"
@@ -24,13 +26,15 @@ namespace {
 constexpr std::string_view logger = "persistence-stub";
 
 constexpr std::string_view usage =
-    "usage: persistence-stub [--host H] [--port P] [--db FILE] [--jwt-secret S]\n"
+    "usage: persistence-stub [--host H] [--port P] [--db FILE|URI] [--jwt-secret S]\n"
     "                        [--insecure-unverified] [--threads N] [--base-path P]\n"
     "                        [--tls-cert PEM --tls-key PEM]\n"
     "       persistence-stub --dev-token USER SKILL [--jwt-secret S]\n"
     "  --host H          IP address to bind (default 127.0.0.1)\n"
     "  --port P          port to bind, 0 = any free one (default 1555)\n"
     "  --db FILE         SQLite file, parent directories are created (default ./persistence.db)\n"
+    "  --db URI          postgresql://... (libpq URI): a PostgreSQL database, which several\n"
+    "                    stubs may share; a password is better given as env PGPASSWORD\n"
     "  --jwt-secret S    verify HS256 token signatures with S, not empty\n"
     "                    (env PERSISTENCE_STUB_JWT_SECRET, which must not be set empty);\n"
     "                    without it token claims are read UNVERIFIED (development only),\n"
@@ -133,20 +137,23 @@ void configure_logs() {
 
 int serve(const skill::stub::StubOptions& options) {
     namespace log = skill::log;
-    const auto parent = std::filesystem::path(options.db_path).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
+    if (!skill::stub::is_postgres_uri(options.db_path)) {
+        const auto parent = std::filesystem::path(options.db_path).parent_path();
+        if (!parent.empty()) std::filesystem::create_directories(parent);
+    }
     skill::stub::StubServer server(options);
     server.drain_on_signal();
     const std::uint16_t port = server.start();
-    log::info(logger, "listening",
-              {{"host", std::string_view(options.host)},
-               {"port", static_cast<std::int64_t>(port)},
-               {"db", std::string_view(options.db_path)},
-               {"threads", static_cast<std::int64_t>(options.threads)},
-               {"max_queued_write_bytes", static_cast<std::int64_t>(options.max_queued_write_bytes)},
-               {"tls", options.tls.has_value()},
-               {"tokens",
-                std::string_view(server.checks_signatures() ? "HS256 verified" : "UNVERIFIED")}});
+    log::info(
+        logger, "listening",
+        {{"host", std::string_view(options.host)},
+         {"port", static_cast<std::int64_t>(port)},
+         {"db", std::string_view(skill::stub::loggable_database(options.db_path))},
+         {"threads", static_cast<std::int64_t>(options.threads)},
+         {"max_queued_write_bytes", static_cast<std::int64_t>(options.max_queued_write_bytes)},
+         {"tls", options.tls.has_value()},
+         {"tokens",
+          std::string_view(server.checks_signatures() ? "HS256 verified" : "UNVERIFIED")}});
     if (!server.checks_signatures()) {
         log::warning(logger,
                      "JWT signatures are not verified: any well-formed token is "

@@ -1,5 +1,5 @@
-// The DB thread, its queue and group commit. Everything that touches SQLite
-// runs on that one thread; I/O threads only push to the queue and resume when
+// The DB thread, its queue and group commit. Everything that touches the
+// database (a Backend) runs on that one thread; I/O threads only push to the queue and resume when
 // their batch's results are posted back to their own executor.
 #include "store.hpp"
 
@@ -16,7 +16,7 @@
 #include <functional>
 #include <skill/log.hpp>
 
-#include "entry_table.hpp"
+#include "backend.hpp"
 #include "json_numbers.hpp"
 
 namespace skill::stub {
@@ -46,6 +46,7 @@ class ReadCache {
         std::uint64_t version = 0;
         bool found = false;
         std::int64_t id = 0;
+        std::int64_t entry_version = 0;  // the entry's own version (StoreResult::version)
         std::string user;
         std::string skill;
         std::string data;
@@ -83,6 +84,7 @@ class ReadCache {
         e->version = version;
         e->found = r.found;
         e->id = r.id;
+        e->entry_version = r.version;
         e->data = r.data;
     }
 
@@ -124,7 +126,8 @@ struct Store::Pending {
     /// On that executor, before resume(): a result that tells the entry's committed
     /// state goes into the thread's read cache.
     void remember() const {
-        if (!result.ok || !cacheable(op.kind) || store == 0) return;
+        // A failed precondition tells the entry's version but not its data.
+        if (!result.ok || result.precondition_failed || !cacheable(op.kind) || store == 0) return;
         if (!t_read_cache) t_read_cache = std::make_unique<ReadCache>();
         // A remove's `found` says whether it deleted a row; either way there is none now.
         static const StoreResult none;
@@ -140,21 +143,6 @@ struct Store::Pending {
     std::uint64_t store = 0;
     std::size_t hash = 0;
     std::uint64_t version = 0;
-};
-
-/// The transaction statements of a batch, prepared once: run from SQL text,
-/// SQLite would parse and plan each of them again for every batch.
-struct Store::Transaction {
-    explicit Transaction(Database& db)
-        : begin(db, "BEGIN IMMEDIATE"),
-          begin_read(db, "BEGIN"),
-          commit(db, "COMMIT"),
-          rollback(db, "ROLLBACK") {}
-
-    Statement begin;
-    Statement begin_read;  // a batch of reads only: no write lock to take
-    Statement commit;
-    Statement rollback;
 };
 
 namespace {
@@ -198,13 +186,13 @@ std::size_t write_cost(const Operation& op) {
 
 /// One operation of a batch: if it fails, the DB is unchanged by it and the rest
 /// of the batch still commits. That needs no savepoint (SAVEPOINT + RELEASE cost
-/// 40 % of a set): every operation runs at most one writing statement, as its
-/// last step (EntryTable::apply), and SQLite undoes a failed statement by
-/// itself, or else the whole transaction, which then fails the whole batch at
-/// COMMIT, as it would after a failed ROLLBACK TO.
-StoreResult apply_isolated(EntryTable& table, Operation& op) {
+/// 40 % of a set on SQLite): every operation runs at most one writing statement,
+/// as its last step (EntryTable::apply), and the database undoes a failed
+/// statement by itself, or else the whole transaction (always so on PostgreSQL),
+/// which then fails the whole batch, as it would after a failed ROLLBACK TO.
+StoreResult apply_isolated(Backend& backend, Operation& op) {
     try {
-        return table.apply(op);
+        return backend.apply(op);
     } catch (const std::exception& e) {
         return failure(e.what());
     }
@@ -216,12 +204,8 @@ Store::Store(const std::string& path, std::size_t max_queued_write_bytes)
     : id_(next_store_id.fetch_add(1)),
       versions_(new std::atomic<std::uint64_t>[version_stripes]()),
       max_queued_write_bytes_(max_queued_write_bytes) {
-    try {
-        table_ = std::make_unique<EntryTable>(path);
-        tx_ = std::make_unique<Transaction>(table_->db());
-    } catch (const SqliteError& e) {
-        throw StoreError(e.what());
-    }
+    backend_ = open_backend(path);
+    cached_ = !backend_->shared();
     thread_ = std::thread([this] { run(); });
 }
 
@@ -252,7 +236,7 @@ std::atomic<std::uint64_t>& Store::version_of(std::size_t key_hash) const noexce
 }
 
 std::optional<StoreResult> Store::read_cached(std::string_view user, std::string_view skill) const {
-    if (!t_read_cache) return std::nullopt;
+    if (!cached_ || !t_read_cache) return std::nullopt;
     const std::size_t hash = key_hash(user, skill);
     const auto* e = t_read_cache->find(id_, hash, user, skill);
     // Acquire: pairs with the DB thread's release of a write's new version.
@@ -260,6 +244,7 @@ std::optional<StoreResult> Store::read_cached(std::string_view user, std::string
     std::optional<StoreResult> r(std::in_place);
     r->found = e->found;
     r->id = e->id;
+    r->version = e->entry_version;
     if (e->found) r->data = e->data;
     return r;
 }
@@ -321,11 +306,11 @@ void Store::release(const Batch& batch) {
         if (bytes > 0) std::swap(refused, refused_unlogged_);
     }
     if (refused > 0)
-        skill::log::warning("persistence-stub", "writes refused while the write queue was full",
-                            {{"refused", static_cast<std::int64_t>(refused)},
-                             {"queued_bytes", static_cast<std::int64_t>(queued)},
-                             {"max_queued_write_bytes",
-                              static_cast<std::int64_t>(max_queued_write_bytes_)}});
+        skill::log::warning(
+            "persistence-stub", "writes refused while the write queue was full",
+            {{"refused", static_cast<std::int64_t>(refused)},
+             {"queued_bytes", static_cast<std::int64_t>(queued)},
+             {"max_queued_write_bytes", static_cast<std::int64_t>(max_queued_write_bytes_)}});
 }
 
 std::size_t Store::queued_write_bytes() const {
@@ -374,32 +359,38 @@ void Store::run() {
 void Store::execute(Batch& batch) {
     const bool reads_only =
         std::none_of(batch.begin(), batch.end(), [](const auto& p) { return writes(p->op.kind); });
-    try {
-        // IMMEDIATE: take the write lock up front, so a concurrent process
-        // cannot make the commit fail half-way with SQLITE_BUSY.
-        (reads_only ? tx_->begin_read : tx_->begin).run();
-        for (const auto& pending : batch) {
-            stamp(*pending);
-            pending->result = apply_isolated(*table_, pending->op);
-            // SQLite rolled the whole transaction back: the operations after this
-            // one would run (and commit) one by one. Fail the batch instead.
-            if (!pending->result.ok && !table_->db().in_transaction())
-                throw SqliteError("the transaction was rolled back: " + pending->result.error);
-        }
-        tx_->commit.run();  // the one fsync every writer of this batch waited for
-        std::lock_guard lock(mutex_);
-        ++commits_;
-    } catch (const std::exception& e) {
+    // A batch the database chose as a deadlock's victim was rolled back whole and
+    // nothing of it is visible: it runs again, a few times, before its callers get 500.
+    constexpr int max_attempts = 4;
+    for (int attempt = 1;; ++attempt) {
         try {
-            tx_->rollback.run();
-        } catch (const std::exception&) {
-            // Nothing was begun, or SQLite already rolled back on its own.
+            backend_->begin(!reads_only);
+            for (const auto& pending : batch) {
+                stamp(*pending);
+                pending->result = apply_isolated(*backend_, pending->op);
+                // The database rolled the whole transaction back: the operations after this
+                // one would run (and commit) one by one. Fail the batch instead.
+                if (!pending->result.ok && !backend_->usable())
+                    throw StoreError("the transaction was rolled back: " + pending->result.error);
+            }
+            backend_->commit();  // the one fsync every writer of this batch waited for
+            std::lock_guard lock(mutex_);
+            ++commits_;
+            break;
+        } catch (const std::exception& e) {
+            backend_->rollback();
+            const bool again = attempt < max_attempts && backend_->may_retry();
+            skill::log::write(
+                again ? skill::log::Level::warning : skill::log::Level::error, "persistence-stub",
+                again ? "transaction rolled back, running it again" : "transaction failed",
+                {{"operations", static_cast<std::int64_t>(batch.size())},
+                 {"attempt", static_cast<std::int64_t>(attempt)},
+                 {"error", std::string_view(e.what())}});
+            if (again) continue;
+            for (const auto& pending : batch)
+                pending->result = failure(std::string("transaction failed: ") + e.what());
+            break;
         }
-        skill::log::error("persistence-stub", "transaction failed",
-                          {{"operations", static_cast<std::int64_t>(batch.size())},
-                           {"error", std::string_view(e.what())}});
-        for (const auto& pending : batch)
-            pending->result = failure(std::string("transaction failed: ") + e.what());
     }
     // Committed (or failed): the operations' data is freed with the batch in complete().
     release(batch);
@@ -408,7 +399,7 @@ void Store::execute(Batch& batch) {
 
 void Store::stamp(Pending& pending) const noexcept {
     const auto& op = pending.op;
-    if (!cacheable(op.kind)) return;
+    if (!cached_ || !cacheable(op.kind)) return;
     pending.store = id_;
     pending.hash = key_hash(op.user, op.skill);
     auto& version = version_of(pending.hash);

@@ -1,12 +1,12 @@
 #pragma once
-// The stub's storage: one SQLite file, one row per (user, skill) holding the
-// skill's JSON object. SQLite calls block, so a dedicated DB thread owns the
-// connection and works a queue; callers are coroutines that suspend until
-// their operation is committed (group commit: every operation queued at the
-// time runs inside ONE transaction, so many writers share one fsync).
+// The stub's storage: one row per (user, skill) holding the skill's JSON object
+// and its version, in a SQLite file or a PostgreSQL database (backend.hpp).
+// Database calls block, so a dedicated DB thread owns the connection and works a queue; callers are
+// coroutines that suspend until their operation is committed (group commit: every operation queued
+// at the time runs inside ONE transaction, so many writers share one fsync).
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
-#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -18,9 +18,11 @@
 #include <thread>
 #include <vector>
 
+#include "precondition.hpp"
+
 namespace skill::stub {
 
-class EntryTable;
+class Backend;
 
 struct Operation {
     enum class Kind {
@@ -47,6 +49,9 @@ struct Operation {
     // set: the entry's id as the caller's read cache had it, 0 when unknown. Only a
     // hint: the DB thread writes through it only if that row is still (user, skill)'s.
     std::int64_t known_id = 0;
+    // set / merge / remove: what the entry's version must be for the write to happen
+    // (checked in the write's transaction; not met: `precondition_failed`, nothing written).
+    Precondition condition;
 };
 
 struct StoreResult {
@@ -55,6 +60,12 @@ struct StoreResult {
     bool busy = false;    // refused unqueued: the write queue was full (ok is false too)
     bool found = false;   // get: an entry existed; remove: a row was deleted
     std::int64_t id = 0;  // get / set / merge: the entry's id
+    // get / set / merge: the entry's version now (> 0, strictly increasing over every
+    // write of the key, across deletes); a failed precondition: the current one, if any.
+    std::int64_t version = 0;
+    // A write's precondition did not hold: nothing was written; `found` and `version`
+    // tell the entry's current state (not `data`).
+    bool precondition_failed = false;
     // get / set / merge: the entry's data now; get_all: {"<skill>": {...}, ...}. A JSON
     // object serialised as boost::json::serialize writes it: what the answer carries.
     std::string data;
@@ -69,8 +80,8 @@ inline constexpr std::size_t default_max_queued_write_bytes = 16 * 1024 * 1024;
 
 class Store {
   public:
-    /// Open (create) the database file, apply the schema and pragmas, start
-    /// the DB thread. Throws StoreError when the file cannot be opened.
+    /// Open the database (open_backend(): a SQLite file path or a postgresql:// URI),
+    /// apply the schema, start the DB thread. Throws StoreError when it cannot be opened.
     /// `max_queued_write_bytes` bounds the writes queued but not yet committed
     /// (see submit()).
     explicit Store(const std::string& path,
@@ -94,7 +105,8 @@ class Store {
     /// acknowledged write left). Nothing: not cached or maybe stale, submit() a get.
     /// Never blocks. The cache is bounded (read_cache_entries per thread, entries of
     /// up to read_cache_max_bytes). Writes by other processes to the file are not
-    /// seen here: the stub owns its database while it runs.
+    /// seen here: the stub owns its SQLite file while it runs. On a shared database
+    /// (PostgreSQL) there is no cache: always nothing.
     std::optional<StoreResult> read_cached(std::string_view user, std::string_view skill) const;
     static constexpr std::size_t read_cache_entries = 256;
     static constexpr std::size_t read_cache_max_bytes = 4096;
@@ -115,8 +127,6 @@ class Store {
     /// A queued operation, its result and the coroutine waiting for it.
     struct Pending;
     using Batch = std::vector<std::unique_ptr<Pending>>;
-    /// BEGIN and COMMIT statements, prepared once.
-    struct Transaction;
 
   private:
     void enqueue(std::unique_ptr<Pending> pending);
@@ -135,8 +145,8 @@ class Store {
 
     const std::uint64_t id_;  // tells this store's entries in a thread's cache from another's
     std::unique_ptr<std::atomic<std::uint64_t>[]> versions_;
-    std::unique_ptr<EntryTable> table_;  // used by the DB thread only
-    std::unique_ptr<Transaction> tx_;    // used by the DB thread only
+    std::unique_ptr<Backend> backend_;  // used by the DB thread only
+    bool cached_ = true;                // no other process writes the database
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     Batch queue_;

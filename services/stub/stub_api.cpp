@@ -1,7 +1,5 @@
 #include "stub_api.hpp"
 
-#include <stdexcept>
-
 #include <atomic>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
@@ -9,6 +7,7 @@
 #include <optional>
 #include <skill/ascii.hpp>
 #include <skill/log.hpp>
+#include <stdexcept>
 
 #include "json_numbers.hpp"
 
@@ -43,6 +42,8 @@ std::string_view error_code(http::status status) {
             return "header_too_large";
         case http::status::service_unavailable:
             return "unavailable";
+        case http::status::precondition_failed:
+            return "precondition_failed";
         default:
             return "internal";
     }
@@ -85,10 +86,47 @@ std::string stored_answer(std::int64_t id, std::string_view data) {
     return body;
 }
 
-/// The answer to a get: the stored object, or 404.
+/// The entry's version as its strong entity tag.
+void tag(Response& res, std::int64_t version) {
+    res.set(http::field::etag, entity_tag(version));
+}
+
+/// The answer to a get: the stored object with its ETag, or 404.
 Response got(const Request& req, StoreResult& r) {
     if (!r.found) return error(req, http::status::not_found, "no data");
-    return ok(req, std::move(r.data));
+    Response res = ok(req, std::move(r.data));
+    tag(res, r.version);
+    return res;
+}
+
+/// 412: the write's precondition did not hold; the current version, if any, as ETag.
+Response precondition_failed(const Request& req, const StoreResult& r) {
+    Response res =
+        error(req, http::status::precondition_failed,
+              r.found ? "the entry is not at the version the request names" : "there is no entry");
+    if (r.found) tag(res, r.version);
+    return res;
+}
+
+/// The precondition a write's If-Match / If-None-Match header asks for, into `out`.
+/// Returns the 400 detail when a header is malformed, repeated, or both are given.
+std::string_view precondition_of(const Request& req, Precondition& out) {
+    const auto matches = req.count(http::field::if_match);
+    const auto none_matches = req.count(http::field::if_none_match);
+    if (matches + none_matches == 0) return {};
+    if (matches + none_matches > 1) return "give one If-Match or one If-None-Match header";
+    if (matches == 1) {
+        const auto parsed = parse_if_match(req[http::field::if_match]);
+        if (!parsed) return "If-Match must be * or one strong entity tag such as \"12\"";
+        out = *parsed;
+        return {};
+    }
+    // On a delete, "only if there is nothing" asks for nothing to do.
+    if (req.method() == http::verb::delete_) return "If-None-Match is not supported on DELETE";
+    const auto parsed = parse_if_none_match(req[http::field::if_none_match]);
+    if (!parsed) return "If-None-Match must be * on a write";
+    out = *parsed;
+    return {};
 }
 
 Response not_allowed(const Request& req, std::string_view allow) {
@@ -200,7 +238,8 @@ StubApi::StubApi(Store& store, JwtVerifier verifier, std::string base_path)
       data_path_(base_path + "/entry/data"),
       id_(next_api_id.fetch_add(1)) {
     if (!valid_base_path(base_path))
-        throw std::invalid_argument("base path '" + base_path + "': expected /segment[/segment...]");
+        throw std::invalid_argument("base path '" + base_path +
+                                    "': expected /segment[/segment...]");
 }
 
 JwtOutcome StubApi::identify(const Request& req) const {
@@ -248,6 +287,10 @@ Awaitable<Response> StubApi::entry(Request& req, const Identity& who) {
     const auto kind =
         req.method() == http::verb::delete_ ? Operation::Kind::remove : Operation::Kind::get_all;
     Operation op{kind, who.user, who.skill};
+    if (kind == Operation::Kind::remove) {
+        const auto problem = precondition_of(req, op.condition);
+        if (!problem.empty()) co_return error(req, http::status::bad_request, problem);
+    }
     co_return co_await run(req, std::move(op));
 }
 
@@ -267,13 +310,16 @@ Awaitable<Response> StubApi::store_data(Request& req, const Identity& who) {
         if (const auto cached = store_.read_cached(who.user, who.skill); cached && cached->found)
             op.known_id = cached->id;
     }
+    const auto bad_condition = precondition_of(req, op.condition);
+    if (!bad_condition.empty()) co_return error(req, http::status::bad_request, bad_condition);
     const auto problem = parse_body(req.body(), op);
     if (!problem.empty()) {
         // Refused hostile input is worth a line; the token (and the query) never are.
         if (is_number_problem(problem))
-            log::info(logger, "write refused", {{"status", std::int64_t{400}},
-                                                {"detail", problem},
-                                                {"skill", std::string_view(who.skill)}});
+            log::info(logger, "write refused",
+                      {{"status", std::int64_t{400}},
+                       {"detail", problem},
+                       {"skill", std::string_view(who.skill)}});
         co_return error(req, http::status::bad_request, problem);
     }
     co_return co_await run(req, std::move(op));
@@ -284,8 +330,8 @@ Awaitable<Response> StubApi::run(Request& req, Operation op) {
     StoreResult r = co_await store_.submit(std::move(op));
     if (r.busy) {
         // The store logs refusals (once per burst); the client should come back.
-        Response res = error(req, http::status::service_unavailable,
-                             "too many writes queued; retry later");
+        Response res =
+            error(req, http::status::service_unavailable, "too many writes queued; retry later");
         res.set(http::field::retry_after, "1");
         co_return res;
     }
@@ -293,6 +339,7 @@ Awaitable<Response> StubApi::run(Request& req, Operation op) {
         log::error(logger, "store operation failed", {{"error", std::string_view(r.error)}});
         co_return error(req, http::status::internal_server_error, "storage failure");
     }
+    if (r.precondition_failed) co_return precondition_failed(req, r);
     switch (kind) {
         case Operation::Kind::get:
             co_return got(req, r);
@@ -303,8 +350,11 @@ Awaitable<Response> StubApi::run(Request& req, Operation op) {
             res.keep_alive(req.keep_alive());
             co_return res;
         }
-        default:
-            co_return ok(req, stored_answer(r.id, r.data));
+        default: {
+            Response res = ok(req, stored_answer(r.id, r.data));
+            tag(res, r.version);
+            co_return res;
+        }
     }
 }
 

@@ -13,8 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "temp_dir.hpp"
 #include "jwt.hpp"
+#include "stub_database.hpp"
+#include "temp_dir.hpp"
 #include "test_http.hpp"
 
 namespace fs = std::filesystem;
@@ -116,7 +117,10 @@ std::string auth() {
 
 TEST_CASE("acknowledged writes survive SIGKILL", "[stub][durability]") {
     TempDir dir;
-    const std::string db = (dir.path / "nested" / "persistence.db").string();  // parent is created
+    // SQLite: the file's missing parent is created. PostgreSQL: a fresh database.
+    const std::string db = skill::test::stub_on_postgres()
+                               ? skill::test::stub_database(dir)
+                               : (dir.path / "nested" / "persistence.db").string();
     constexpr int writes = 20;
     {
         StubProcess stub(db);

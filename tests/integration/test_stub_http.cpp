@@ -6,17 +6,17 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <skill/net/http_client.hpp>
 #include <string>
-
-#include <chrono>
 #include <thread>
 
-#include "temp_dir.hpp"
 #include "jwt.hpp"
+#include "stub_database.hpp"
 #include "stub_server.hpp"
+#include "temp_dir.hpp"
 #include "test_http.hpp"
 
 using namespace skill::stub;
@@ -37,7 +37,7 @@ struct RunningStub {
 
     explicit RunningStub(StubOptions options = {}) {
         options.port = 0;
-        options.db_path = (dir.path / "stub.db").string();
+        options.db_path = skill::test::stub_database(dir);
         server = std::make_unique<StubServer>(std::move(options));
         port = server->start();
     }
@@ -189,8 +189,8 @@ TEST_CASE("requests without a usable token get 401", "[stub][http]") {
     }
     // The scheme name is case-insensitive (RFC 9110 §11.1).
     for (std::string_view scheme : {"bearer", "BEARER", "bEaReR"}) {
-        const std::string header = "Authorization: " + std::string(scheme) + " " +
-                                   make_dev_token("anna", "s") + "\r\n";
+        const std::string header =
+            "Authorization: " + std::string(scheme) + " " + make_dev_token("anna", "s") + "\r\n";
         CHECK(c.request("GET", entry, {}, header).status == 200);
     }
     // Dev mode: an unsigned token with both claims is accepted.
@@ -214,8 +214,7 @@ TEST_CASE("with a secret, only correctly signed HS256 tokens pass", "[stub][http
     CHECK(c.request("GET", data, {}, auth(make_dev_token("a", "s", "s3cret"))).status == 200);
 }
 
-TEST_CASE("a token the stub has seen is checked again: forged signature, expiry",
-          "[stub][http]") {
+TEST_CASE("a token the stub has seen is checked again: forged signature, expiry", "[stub][http]") {
     StubOptions options;
     options.jwt_secret.emplace("s3cret");
     RunningStub stub(options);
@@ -224,11 +223,10 @@ TEST_CASE("a token the stub has seen is checked again: forged signature, expiry"
                          std::chrono::system_clock::now().time_since_epoch())
                          .count() +
                      2;
-    const std::string input = base64url_encode(R"({"alg":"HS256"})") + "." +
-                              base64url_encode(R"({"sub":"a","skill_id":"s","exp":)" +
-                                               std::to_string(exp) + "}");
-    const std::string genuine =
-        input + "." + base64url_encode(hmac_sha256("s3cret", input));
+    const std::string input =
+        base64url_encode(R"({"alg":"HS256"})") + "." +
+        base64url_encode(R"({"sub":"a","skill_id":"s","exp":)" + std::to_string(exp) + "}");
+    const std::string genuine = input + "." + base64url_encode(hmac_sha256("s3cret", input));
     // Change the signature's first character: its six bits are all data. (The last one
     // carries two padding bits, so flipping its lowest bit can leave the signature intact.)
     std::string forged = genuine;
@@ -298,9 +296,9 @@ TEST_CASE("numbers JSON cannot round-trip get 400 and are not stored", "[stub][h
     const std::string who = token("anna", "s");
     REQUIRE(c.request("POST", entry, R"({"data":{"n":1}})", who).status == 200);
     for (std::string_view body :
-         {R"({"data":{"n":1e400}})", R"({"data":{"n":-1e400}})", R"({"data":{"n":[1,{"m":2E308}]}})",
-          R"({"data":{"n":18446744073709551616}})", R"({"data":{"n":-9223372036854775809}})",
-          R"({"data":{"n":1},"extra":1e400})"}) {
+         {R"({"data":{"n":1e400}})", R"({"data":{"n":-1e400}})",
+          R"({"data":{"n":[1,{"m":2E308}]}})", R"({"data":{"n":18446744073709551616}})",
+          R"({"data":{"n":-9223372036854775809}})", R"({"data":{"n":1},"extra":1e400})"}) {
         for (std::string_view query : {"", "?replace=false"}) {
             INFO(body << query);
             const auto r = c.request("POST", std::string(entry) + std::string(query), body, who);

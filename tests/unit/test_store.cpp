@@ -1,5 +1,7 @@
-// The SQLite store: operations, merge semantics, isolation, group commit,
-// concurrent callers on several io_contexts, durability across reopen.
+// The store: operations, merge semantics, isolation, group commit, concurrent
+// callers on several io_contexts, durability across reopen. On both backends
+// (`test_store_pg` runs it on PostgreSQL without the [sqlite] cases: hand-made
+// SQLite files and the per-process read cache).
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -8,16 +10,18 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdlib>
-#include <limits>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "temp_dir.hpp"
+#include "backend.hpp"
 #include "sqlite.hpp"
 #include "store.hpp"
+#include "stub_database.hpp"
+#include "temp_dir.hpp"
 
 using namespace skill::stub;
 namespace fs = std::filesystem;
@@ -42,7 +46,9 @@ void spawn(asio::io_context& io, Store& store, Operation o, std::optional<StoreR
 }
 
 /// A result's data: the store answers it serialised, as the wire carries it.
-boost::json::object parsed(const StoreResult& r) { return boost::json::parse(r.data).as_object(); }
+boost::json::object parsed(const StoreResult& r) {
+    return boost::json::parse(r.data).as_object();
+}
 
 StoreResult call(Store& store, Operation o) {
     asio::io_context io;
@@ -57,7 +63,7 @@ StoreResult call(Store& store, Operation o) {
 
 TEST_CASE("set, get, get_all and remove", "[store]") {
     TempDir dir;
-    Store store(dir.file("test.db"));
+    Store store(skill::test::stub_database(dir));
 
     const auto missing = call(store, op(Kind::get, "u", "s"));
     CHECK(missing.ok);
@@ -92,7 +98,7 @@ TEST_CASE("set, get, get_all and remove", "[store]") {
 
 TEST_CASE("merge keeps stored keys and adds new ones", "[store]") {
     TempDir dir;
-    Store store(dir.file("test.db"));
+    Store store(skill::test::stub_database(dir));
     const auto first = call(store, op(Kind::merge, "u", "s", {{"a", 1}, {"b", 2}}));
     CHECK(parsed(first) == boost::json::object{{"a", 1}, {"b", 2}});
     const auto second = call(store, op(Kind::merge, "u", "s", {{"b", 20}, {"c", 30}}));
@@ -104,7 +110,7 @@ TEST_CASE("merge keeps stored keys and adds new ones", "[store]") {
 
 TEST_CASE("users and skills are isolated", "[store]") {
     TempDir dir;
-    Store store(dir.file("test.db"));
+    Store store(skill::test::stub_database(dir));
     call(store, op(Kind::set, "alice", "s", {{"who", "alice"}}));
     call(store, op(Kind::set, "bob", "s", {{"who", "bob"}}));
     CHECK(parsed(call(store, op(Kind::get, "alice", "s"))) ==
@@ -118,7 +124,7 @@ TEST_CASE("users and skills are isolated", "[store]") {
 
 TEST_CASE("operations queued together commit in one transaction", "[store]") {
     TempDir dir;
-    Store store(dir.file("test.db"));
+    Store store(skill::test::stub_database(dir));
     asio::io_context io;
     std::vector<std::optional<StoreResult>> results(10);
     store.pause();
@@ -136,7 +142,7 @@ TEST_CASE("operations queued together commit in one transaction", "[store]") {
     CHECK(store.commits() == before + 1);
 }
 
-TEST_CASE("a failing operation does not fail the rest of its batch", "[store]") {
+TEST_CASE("a failing operation does not fail the rest of its batch", "[store][sqlite]") {
     TempDir dir;
     {
         // Stored text that is not JSON makes a merge on that entry fail.
@@ -164,7 +170,7 @@ TEST_CASE("a failing operation does not fail the rest of its batch", "[store]") 
     CHECK(parsed(call(store, op(Kind::get, "good", "s"))) == boost::json::object{{"k", 2}});
 }
 
-TEST_CASE("stored text is answered as serialising its object gives", "[store]") {
+TEST_CASE("stored text is answered as serialising its object gives", "[store][sqlite]") {
     TempDir dir;
     const std::string text = R"( { "b" : [1, 2.50, "\u0041"], "a" : "x" } )";
     {
@@ -186,7 +192,7 @@ TEST_CASE("stored text is answered as serialising its object gives", "[store]") 
 
 TEST_CASE("nothing non-finite is written", "[store]") {
     TempDir dir;
-    Store store(dir.file("test.db"));
+    Store store(skill::test::stub_database(dir));
     const double inf = std::numeric_limits<double>::infinity();
     REQUIRE(call(store, op(Kind::set, "u", "s", {{"k", 1}})).ok);
     // Serialised, infinity is `Infinity`: not JSON, and every later read would fail.
@@ -200,7 +206,8 @@ TEST_CASE("nothing non-finite is written", "[store]") {
           boost::json::object{{"s", {{"k", 1}}}});
 }
 
-TEST_CASE("a stored number JSON cannot round-trip fails the read, not the JSON", "[store]") {
+TEST_CASE("a stored number JSON cannot round-trip fails the read, not the JSON",
+          "[store][sqlite]") {
     TempDir dir;
     {
         // Rows edited by hand: the stub itself never writes these.
@@ -226,7 +233,7 @@ TEST_CASE("a stored number JSON cannot round-trip fails the read, not the JSON",
 TEST_CASE("writes over the queue's bound are refused busy, reads never", "[store]") {
     TempDir dir;
     constexpr std::size_t bound = 4096;
-    Store store(dir.file("test.db"), bound);
+    Store store(skill::test::stub_database(dir), bound);
     asio::io_context io;
     const std::string payload(1000, 'x');  // ~1.3 KiB a write with the ids and overhead
     std::vector<std::optional<StoreResult>> writes(6);
@@ -267,7 +274,7 @@ TEST_CASE("writes over the queue's bound are refused busy, reads never", "[store
 
 TEST_CASE("a write alone in the queue is taken whatever its size", "[store]") {
     TempDir dir;
-    Store store(dir.file("test.db"), 16);
+    Store store(skill::test::stub_database(dir), 16);
     const auto big = call(store, op(Kind::set, "u", "s", {{"p", std::string(10'000, 'x')}}));
     CHECK(big.ok);
     CHECK_FALSE(big.busy);
@@ -276,7 +283,7 @@ TEST_CASE("a write alone in the queue is taken whatever its size", "[store]") {
 
 TEST_CASE("concurrent merges from several io_contexts all land", "[store]") {
     TempDir dir;
-    Store store(dir.file("test.db"));
+    Store store(skill::test::stub_database(dir));
     constexpr int threads = 4;
     constexpr int per_thread = 125;
     std::atomic<int> ok{0};
@@ -310,21 +317,22 @@ TEST_CASE("concurrent merges from several io_contexts all land", "[store]") {
 
 TEST_CASE("data survives closing and reopening the file", "[store]") {
     TempDir dir;
+    const std::string db = skill::test::stub_database(dir);
     {
-        Store store(dir.file("test.db"));
+        Store store(db);
         call(store, op(Kind::set, "u", "s", {{"name", "Anna"}}));
     }
-    Store reopened(dir.file("test.db"));
-    CHECK(parsed(call(reopened, op(Kind::get, "u", "s"))) ==
-          boost::json::object{{"name", "Anna"}});
+    Store reopened(db);
+    CHECK(parsed(call(reopened, op(Kind::get, "u", "s"))) == boost::json::object{{"name", "Anna"}});
 }
 
 TEST_CASE("destruction finishes queued operations", "[store]") {
     TempDir dir;
+    const std::string db = skill::test::stub_database(dir);
     asio::io_context io;
     std::optional<StoreResult> result;
     {
-        Store store(dir.file("test.db"));
+        Store store(db);
         store.pause();
         spawn(io, store, op(Kind::set, "u", "s", {{"k", 1}}), result);
         io.poll();
@@ -332,16 +340,17 @@ TEST_CASE("destruction finishes queued operations", "[store]") {
     io.run();
     REQUIRE(result);
     CHECK(result->ok);
-    Store reopened(dir.file("test.db"));
+    Store reopened(db);
     CHECK(call(reopened, op(Kind::get, "u", "s")).found);
 }
 
-TEST_CASE("an unopenable path throws StoreError", "[store]") {
+TEST_CASE("an unopenable path throws StoreError", "[store][sqlite]") {
     TempDir dir;
     CHECK_THROWS_AS(Store((dir.path / "missing" / "x.db").string()), StoreError);
 }
 
-TEST_CASE("answers of this thread's calls are read back without the DB thread", "[store][cache]") {
+TEST_CASE("answers of this thread's calls are read back without the DB thread",
+          "[store][cache][sqlite]") {
     TempDir dir;
     Store store(dir.file("test.db"));
     CHECK_FALSE(store.read_cached("u", "s"));  // never seen
@@ -379,7 +388,8 @@ TEST_CASE("answers of this thread's calls are read back without the DB thread", 
     CHECK(cached->data.empty());
 }
 
-TEST_CASE("a write through another thread makes this thread's entry stale", "[store][cache]") {
+TEST_CASE("a write through another thread makes this thread's entry stale",
+          "[store][cache][sqlite]") {
     TempDir dir;
     Store store(dir.file("test.db"));
     call(store, op(Kind::set, "u", "s", {{"v", 1}}));
@@ -400,7 +410,7 @@ TEST_CASE("a write through another thread makes this thread's entry stale", "[st
     CHECK((!after || parsed(*after) == boost::json::object{{"v", 2}}));
 }
 
-TEST_CASE("the read cache keeps small entries of one store only", "[store][cache]") {
+TEST_CASE("the read cache keeps small entries of one store only", "[store][cache][sqlite]") {
     TempDir dir;
     {
         Store store(dir.file("test.db"));
@@ -430,7 +440,7 @@ TEST_CASE("the read cache keeps small entries of one store only", "[store][cache
     CHECK_FALSE(reopened.read_cached("u", "s"));
 }
 
-TEST_CASE("a set's known id is a hint the DB thread checks", "[store][cache]") {
+TEST_CASE("a set's known id is a hint the DB thread checks", "[store][cache][sqlite]") {
     TempDir dir;
     Store store(dir.file("test.db"));
     const auto alice = call(store, op(Kind::set, "alice", "s", {{"who", "alice"}}));
@@ -448,7 +458,32 @@ TEST_CASE("a set's known id is a hint the DB thread checks", "[store][cache]") {
         REQUIRE(carol.ok);
         CHECK(carol.id != bob.id);
     }
-    CHECK(parsed(call(store, op(Kind::get, "alice", "s"))) == boost::json::object{{"who", "alice 2"}});
+    CHECK(parsed(call(store, op(Kind::get, "alice", "s"))) ==
+          boost::json::object{{"who", "alice 2"}});
     CHECK(parsed(call(store, op(Kind::get, "bob", "s"))) == boost::json::object{{"who", "bob"}});
-    CHECK(parsed(call(store, op(Kind::get, "carol", "s"))) == boost::json::object{{"who", "carol"}});
+    CHECK(parsed(call(store, op(Kind::get, "carol", "s"))) ==
+          boost::json::object{{"who", "carol"}});
+}
+
+TEST_CASE("an unreachable PostgreSQL URI throws StoreError without the URI", "[store]") {
+    const std::string uri =
+        "postgresql://stub:s3cret@/db?host=/nonexistent-socket-dir&connect_timeout=2";
+    try {
+        Store store(uri);
+        FAIL("opened");
+    } catch (const StoreError& e) {
+        const std::string message = e.what();
+        CHECK(message.find("PostgreSQL") != std::string::npos);
+        CHECK(message.find("s3cret") == std::string::npos);
+    }
+}
+
+TEST_CASE("a database URI is logged without its password", "[store]") {
+    CHECK(loggable_database("/var/lib/stub/p.db") == "/var/lib/stub/p.db");
+    CHECK(loggable_database("postgresql://stub@db:5432/p") == "postgresql://stub@db:5432/p");
+    CHECK(loggable_database("postgresql://stub:s3cr@t@db/p") == "postgresql://stub:***@db/p");
+    CHECK(loggable_database("postgres://u:pw@/p?host=/run/pg&password=x&sslmode=require") ==
+          "postgres://u:***@/p?host=/run/pg&password=***&sslmode=require");
+    CHECK(loggable_database("postgresql:///p?password=x") == "postgresql:///p?password=***");
+    CHECK(loggable_database("postgresql://h/p?mypassword=x") == "postgresql://h/p?mypassword=x");
 }
