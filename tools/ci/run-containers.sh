@@ -67,6 +67,13 @@ compose=(podman-compose -p "$project" -f "$compose_file")
 # ("unable to get systemd connection ... healthchecks"): drop that line, keep the rest.
 quiet() { "$@" 2> >(grep -v 'unable to get systemd connection' >&2); }
 containers() { podman ps -a --filter "label=io.podman.compose.project=$project" --format '{{.Names}}'; }
+# remove_containers TIMEOUT: the project's containers with their anonymous volumes (the stub
+# image's /data): podman-compose down removes neither those nor, in 1.0.3, the network.
+remove_containers() {
+    local names
+    mapfile -t names < <(containers)
+    [ ${#names[@]} -eq 0 ] || quiet podman rm -f -v -t "$1" "${names[@]}" >/dev/null
+}
 cleanup() {
     local status=$?
     if [ "$status" -ne 0 ]; then
@@ -79,6 +86,7 @@ cleanup() {
         done
     fi
     if [ "${KEEP:-0}" != 1 ]; then
+        remove_containers 5
         "${compose[@]}" down -v -t 5 >/dev/null 2>&1 || true
         podman network rm -f "${project}_default" >/dev/null 2>&1 || true
     fi
@@ -87,6 +95,7 @@ cleanup() {
 }
 trap cleanup EXIT
 # A previous run that was killed may have left its stack: start from nothing.
+remove_containers 5
 "${compose[@]}" down -v -t 5 >/dev/null 2>&1 || true
 
 phase "base image debian:12 (debootstrap --variant=minbase)"
@@ -227,8 +236,8 @@ quiet podman start "$skill" >/dev/null && wait_healthy "$skill"
 expect "Hello, Anna!" HELLO_INTENT
 
 if [ "$shared" = 1 ]; then
-    phase "down and up: new containers on the same volume"
-    "${compose[@]}" down -t 40 >>"$work/compose.log" 2>&1   # containers go, the volume stays
+    phase "new containers on the same volume"
+    remove_containers 40                                  # the named volume stays
     up
     expect "Hello, Anna!" HELLO_INTENT
 fi
