@@ -43,7 +43,7 @@ phase() {  # phase NAME: prints the time the previous phase took, then NAME
 }
 
 echo "== install: podman runc debootstrap podman-compose"
-scripts/install-deps.sh podman runc debootstrap podman-compose containernetworking-plugins \
+scripts/install-deps.sh podman runc debootstrap podman-compose containernetworking-plugins iptables \
     golang-github-containernetworking-plugin-dnsname dnsmasq-base
 
 # What these machines need (cgroups v1, a hard file-descriptor limit; /work/shared notes):
