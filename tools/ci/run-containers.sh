@@ -26,7 +26,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
 if [ "$(id -u)" -ne 0 ]; then
     command -v sudo >/dev/null || { echo "run-containers: needs root (podman, debootstrap)" >&2; exit 1; }
-    exec sudo --preserve-env=CACHE_DIR,DEBIAN_MIRROR,KEEP,JOBS "$0" "$@"
+    exec sudo --preserve-env=CACHE_DIR,DEBIAN_MIRROR,KEEP,PERSISTENCE_STUB_DB "$0" "$@"
 fi
 
 project="skill-sdk-ci"
@@ -46,7 +46,7 @@ echo "== install: podman runc debootstrap podman-compose"
 scripts/install-deps.sh podman runc debootstrap podman-compose containernetworking-plugins iptables \
     golang-github-containernetworking-plugin-dnsname dnsmasq-base
 
-# What these machines need (cgroups v1, a hard file-descriptor limit; /work/shared notes):
+# What these machines need (cgroups v1, a hard file-descriptor limit; docs/deployment.md):
 # no default ulimits, cgroupfs instead of systemd, runc. Everything below reads it.
 mkdir -p "$cache"
 cat >"$cache/containers.conf" <<'EOF'
@@ -102,9 +102,10 @@ phase "base image debian:12 (debootstrap --variant=minbase)"
 if ! podman image exists localhost/debian:12; then
     tarball="$cache/debian-12-minbase.tar"
     if [ ! -s "$tarball" ]; then
+        # The mirror apt uses (one-line or deb822 sources; not the security archive).
         mirror=${DEBIAN_MIRROR:-$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
             /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security |
-            grep -oE 'https?://[^ ]+/debian/?( |$)' | head -1 | tr -d ' ')}
+            grep -oE 'https?://[^ ]+/debian/?( |$)' | head -1 | tr -d ' ' || true)}
         mirror=${mirror:-http://deb.debian.org/debian}
         echo "debootstrap from $mirror"
         debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" ||
