@@ -36,6 +36,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 prefix=$(cd "$prefix" && pwd)
 python3 tools/ci/check_deploy.py "$repo" --prefix "$prefix"
+python3 tools/ci/test_check_deploy.py "$repo"   # each rule fails on a file that breaks it
 
 echo "== run steps: persistence-stub and hello-skill as their images start them"
 # docker/persistence-stub.Dockerfile's ENTRYPOINT, with port 0 and the volume in $work.
@@ -68,7 +69,8 @@ import sys, yaml
 doc = yaml.safe_load(open("docker/k8s/configmap.yaml"))
 open(sys.argv[1], "w").write(doc["data"]["skill.conf"])
 PY
-key=$(python3 -c 'import yaml; print(yaml.safe_load(open("docker/k8s/secret.yaml"))["stringData"]["api-key"])')
+key=$(python3 -c 'import yaml; print(next(d for d in yaml.safe_load_all(open("docker/k8s/secret.yaml"))
+    if d["metadata"]["name"] == "hello-skill-api-key")["stringData"]["api-key"])')
 start_server "$work/k8s.log" env SKILL_CONF="$work/k8s-skill.conf" SKILL_API_KEY="$key" \
     HTTP_HOST=127.0.0.1 HTTP_PORT=0 SERVICE_PERSISTENCE_URL=http://127.0.0.1:1 \
     "$prefix/bin/hello-skill"
