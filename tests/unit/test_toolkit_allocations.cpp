@@ -13,15 +13,48 @@ namespace {
 std::atomic<long> allocations{0};
 }  // namespace
 
-void* operator new(std::size_t n) {
+// Every replaceable form that allocates or frees plain (non-aligned) memory, so that each
+// allocation pairs malloc with free: replacing only some of them mixes our free() with the
+// runtime's (or a sanitizer's) operator new, which ASan rightly reports as a mismatch.
+namespace {
+void* counted(std::size_t n) noexcept {
     ++allocations;
-    if (void* p = std::malloc(n ? n : 1)) return p;
+    return std::malloc(n ? n : 1);
+}
+void* counted_or_throw(std::size_t n) {
+    if (void* p = counted(n)) return p;
     throw std::bad_alloc();
+}
+}  // namespace
+
+void* operator new(std::size_t n) {
+    return counted_or_throw(n);
+}
+void* operator new[](std::size_t n) {
+    return counted_or_throw(n);
+}
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+    return counted(n);
+}
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+    return counted(n);
 }
 void operator delete(void* p) noexcept {
     std::free(p);
 }
+void operator delete[](void* p) noexcept {
+    std::free(p);
+}
 void operator delete(void* p, std::size_t) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
     std::free(p);
 }
 
