@@ -11,7 +11,19 @@ namespace skill::stub {
 namespace {
 
 Database& configured(Database& db) {
-    db.exec("PRAGMA journal_mode=WAL");
+    // The file is this process's alone, for as long as it runs: the Store serves reads
+    // from a cache that another writer would make stale, so a second stub on the same
+    // file must not start. Holding the lock for good also spares each transaction the
+    // six fcntl() calls of taking and dropping it. In WAL mode this must come first
+    // (then SQLite keeps the WAL index in memory, with no -shm file).
+    db.exec("PRAGMA locking_mode=EXCLUSIVE");
+    try {
+        db.exec("PRAGMA journal_mode=WAL");  // the first access: takes the lock
+    } catch (const SqliteError& e) {
+        throw SqliteError(std::string(e.what()) +
+                          " (another process has the file open: a SQLite file serves one "
+                          "persistence-stub; replicas share a database with --db postgresql://…)");
+    }
     db.exec("PRAGMA synchronous=FULL");
     db.exec(
         "CREATE TABLE IF NOT EXISTS entries ("

@@ -29,7 +29,7 @@ Database::Database(const std::string& path) {
         throw SqliteError("cannot open " + path + ": " + message);
     }
     sqlite3_extended_result_codes(db_, 1);
-    // Another process (an sqlite3 shell, a second stub) may hold the lock briefly.
+    // The previous stub on this file may still be draining (a restart): wait for it.
     sqlite3_busy_timeout(db_, 5000);
 }
 

@@ -56,8 +56,9 @@ TEST_CASE("a set but empty PERSISTENCE_STUB_JWT_SECRET is a start-up error", "[s
     CHECK(refused(stub_args(dir, {"--host", "0.0.0.0"}), out,
                   {{"PERSISTENCE_STUB_JWT_SECRET", ""}}) == 2);
     // And for --dev-token, which would sign with the empty secret.
-    ChildProcess dev({skill::test::built_binary("services/persistence-stub"), "--dev-token", "a", "b"},
-                     {{"PERSISTENCE_STUB_JWT_SECRET", ""}});
+    ChildProcess dev(
+        {skill::test::built_binary("services/persistence-stub"), "--dev-token", "a", "b"},
+        {{"PERSISTENCE_STUB_JWT_SECRET", ""}});
     CHECK(dev.wait() == 2);
 }
 
@@ -88,7 +89,8 @@ TEST_CASE("loopback may run unverified (with a warning); a secret works anywhere
     const std::string loopback = started(stub_args(dir, {"--host", "127.0.0.1"}));
     CHECK(loopback.find(R"("tokens":"UNVERIFIED")") != std::string::npos);
     CHECK(loopback.find(R"("level":"WARN")") != std::string::npos);
-    const std::string secret = started(stub_args(dir, {"--host", "0.0.0.0", "--jwt-secret", "s3cret"}));
+    const std::string secret =
+        started(stub_args(dir, {"--host", "0.0.0.0", "--jwt-secret", "s3cret"}));
     CHECK(secret.find(R"("tokens":"HS256 verified")") != std::string::npos);
     CHECK(secret.find("s3cret") == std::string::npos);  // the secret is never logged
 }
@@ -154,4 +156,21 @@ TEST_CASE("--db postgresql://: the listening line shows the URI without its pass
         {skill::test::built_binary("services/persistence-stub"), "--port", "0", "--db", uri});
     CHECK(log.find("stub:***@") != std::string::npos);
     CHECK(log.find("pw-s3cret") == std::string::npos);
+}
+
+TEST_CASE("a SQLite file serves one stub: a second one on it fails and says why",
+          "[stub][startup]") {
+    TempDir dir;
+    ChildProcess first(stub_args(dir, {}), {{"LOG_FORMAT", "json"}});
+    const std::uint16_t port = first.wait_for_port();
+    std::string out;
+    CHECK(refused(stub_args(dir, {}), out, {{"LOG_FORMAT", "json"}}) == 1);  // after the 5 s wait
+    CHECK(out.find("database is locked") != std::string::npos);
+    CHECK(out.find("another process has the file open") != std::string::npos);
+    CHECK(out.find("listening") == std::string::npos);
+    // The first one was not disturbed, and the file is free again once it has stopped.
+    CHECK(skill::test::http_request(port, "GET", "/k8s/readiness").status == 200);
+    first.signal(SIGTERM);
+    CHECK(first.wait() == 0);
+    CHECK(started(stub_args(dir, {})).find("listening") != std::string::npos);
 }

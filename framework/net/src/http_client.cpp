@@ -35,6 +35,7 @@
 #include <charconv>
 #include <skill/net/http_client.hpp>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "header_text.hpp"
@@ -563,6 +564,7 @@ Awaitable<beast::error_code> HttpClient::Impl::exchange(Origin& origin, const Me
     parser.eager(true);
     const std::size_t size = asio::buffer_size(message);
     for (int attempt = 0;; ++attempt) {
+        bool sent_at_once = false;
         auto connection = attempt == 0 ? take_idle(origin) : nullptr;
         const bool reused = connection != nullptr;
         if (!connection) connection = std::make_unique<Connection>(executor);
@@ -578,6 +580,7 @@ Awaitable<beast::error_code> HttpClient::Impl::exchange(Origin& origin, const Me
             // which saves the completion an async write posts.
             std::size_t written = connection->socket.write_some(message, ec);
             if (ec == asio::error::would_block || ec == asio::error::try_again) ec = {};
+            sent_at_once = !ec && written == size;
             if (!ec && written < size) {
                 beast::buffers_suffix<Message> rest(message);
                 rest.consume(written);
@@ -594,6 +597,17 @@ Awaitable<beast::error_code> HttpClient::Impl::exchange(Origin& origin, const Me
             std::size_t n = 0;
             if (connection->tls) {
                 std::tie(rec, n) = co_await connection->tls->async_read_some(into, use_tuple);
+            } else if (std::exchange(sent_at_once, false)) {
+                // Just sent: the answer cannot be here yet, and reading at once (Asio's
+                // speculative read) would cost a recvfrom that says EAGAIN on nearly
+                // every exchange. So wait for readiness, then read. Only right after a
+                // write that completed here: the reactor has not run since, so the
+                // answer's arrival is an edge its (edge-triggered) epoll still reports.
+                auto [wec] =
+                    co_await connection->socket.async_wait(tcp::socket::wait_read, use_tuple);
+                rec = wec;
+                if (!rec) n = connection->socket.read_some(into, rec);
+                if (rec == asio::error::would_block || rec == asio::error::try_again) continue;
             } else {
                 std::tie(rec, n) = co_await connection->socket.async_read_some(into, use_tuple);
             }
