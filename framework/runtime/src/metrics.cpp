@@ -148,30 +148,31 @@ void render_value(std::string& out, std::string_view name, std::string_view type
     prometheus::append_sample(out, name, {}, value);
 }
 
-/// The last label sets a thread recorded, by their parts: a hit (nearly every
-/// request of a steady workload) skips rendering and hashing the label key.
+/// The last label sets a thread recorded, by their parts (three texts and a number:
+/// a request's method, route, intent and status; a partner call's partner, operation
+/// and status): a hit (nearly every call of a steady workload) skips rendering and
+/// hashing the label key.
 class RecentSeries {
   public:
-    Histogram* find(const RequestLabels& l) noexcept {
+    Histogram* find(std::string_view a, std::string_view b, std::string_view c,
+                    int n = 0) noexcept {
         for (auto& e : entries_)
-            if (e.histogram && e.status == l.status && e.method == l.method && e.uri == l.uri &&
-                e.intent == l.intent)
-                return e.histogram;
+            if (e.histogram && e.n == n && e.a == a && e.b == b && e.c == c) return e.histogram;
         return nullptr;
     }
-    void remember(const RequestLabels& l, Histogram& h) {
+    void remember(std::string_view a, std::string_view b, std::string_view c, int n, Histogram& h) {
         Entry& e = entries_[next_++ % entries_.size()];
-        e.method = l.method;  // copies: a label's storage may not outlive the request
-        e.uri = l.uri;
-        e.intent = l.intent;
-        e.status = l.status;
+        e.a = a;  // copies: a label's storage may not outlive the call
+        e.b = b;
+        e.c = c;
+        e.n = n;
         e.histogram = &h;
     }
 
   private:
     struct Entry {
-        std::string method, uri, intent;
-        int status = 0;
+        std::string a, b, c;
+        int n = 0;
         Histogram* histogram = nullptr;
     };
     std::array<Entry, 8> entries_;
@@ -188,6 +189,7 @@ struct alignas(64) Metrics::Block {
     SeriesTable partner_calls;
     std::string key;  // scratch for building label keys: no allocation once warm
     RecentSeries recent_requests;
+    RecentSeries recent_partner_calls;
 };
 
 Metrics::Metrics(unsigned threads, Gauges gauges) : gauges_(std::move(gauges)) {
@@ -208,7 +210,8 @@ void Metrics::request_started(unsigned thread) noexcept {
 void Metrics::request_finished(unsigned thread, const RequestLabels& labels,
                                std::chrono::nanoseconds took) {
     Block& b = block(thread);
-    Histogram* histogram = b.recent_requests.find(labels);
+    Histogram* histogram =
+        b.recent_requests.find(labels.method, labels.uri, labels.intent, labels.status);
     if (!histogram) {
         char status[12];
         auto [end, ec] = std::to_chars(status, status + sizeof status, labels.status);
@@ -218,7 +221,8 @@ void Metrics::request_finished(unsigned thread, const RequestLabels& labels,
         prometheus::append_label(b.key, "status", std::string_view(status, end));
         prometheus::append_label(b.key, "intent", labels.intent);
         histogram = &b.requests.at(b.key);
-        b.recent_requests.remember(labels, *histogram);
+        b.recent_requests.remember(labels.method, labels.uri, labels.intent, labels.status,
+                                   *histogram);
     }
     histogram->observe(took);
     // Release: a scraper that sees this finish also sees its start (the gauge never goes negative).
@@ -228,11 +232,18 @@ void Metrics::request_finished(unsigned thread, const RequestLabels& labels,
 void Metrics::partner_call(unsigned thread, const PartnerLabels& labels,
                            std::chrono::nanoseconds took) {
     Block& b = block(thread);
-    b.key.clear();
-    prometheus::append_label(b.key, "partner", labels.partner);
-    prometheus::append_label(b.key, "operation", labels.operation);
-    prometheus::append_label(b.key, "status", labels.status);
-    b.partner_calls.at(b.key).observe(took);
+    Histogram* histogram =
+        b.recent_partner_calls.find(labels.partner, labels.operation, labels.status);
+    if (!histogram) {
+        b.key.clear();
+        prometheus::append_label(b.key, "partner", labels.partner);
+        prometheus::append_label(b.key, "operation", labels.operation);
+        prometheus::append_label(b.key, "status", labels.status);
+        histogram = &b.partner_calls.at(b.key);
+        b.recent_partner_calls.remember(labels.partner, labels.operation, labels.status, 0,
+                                        *histogram);
+    }
+    histogram->observe(took);
 }
 
 void Metrics::unavailable_answer(unsigned thread) noexcept {
