@@ -166,11 +166,13 @@ up() {
     port=$(podman port "$skill" 4242/tcp | head -1)
     curl -fsS -o /dev/null "http://$port/k8s/liveness" || { echo "published $port: no answer" >&2; return 1; }
 }
-# invoke INTENT [ARGS...]: skill-invoke in the skill's container, on its own port.
+# invoke INTENT [ARGS...]: skill-invoke in the skill's container, on its own port, in English
+# (the skill's default language is German: the first of its [skill] locales).
 invoke() {
     local intent=$1
     shift
-    podman exec "$skill" skill-invoke http://127.0.0.1:4242/v1/hello "$intent" --token "$token" "$@" 2>&1
+    podman exec "$skill" skill-invoke http://127.0.0.1:4242/v1/hello "$intent" --token "$token" \
+        --locale en "$@" 2>&1
 }
 # expect TEXT INTENT [ARGS...]: the answer must contain TEXT (a few tries: a stub replica that
 # just stopped may still be in the skill's pool or in DNS for a moment).
@@ -210,7 +212,7 @@ token=$(podman exec "$stub1" persistence-stub --dev-token anna hello)
 
 phase "seed dialogue"
 expect "What's your name" HELLO_INTENT
-expect "Hello, Anna!" HELLO_INTENT_REPROMPT name=Anna --locale en
+expect "Hello, Anna!" HELLO_INTENT_REPROMPT name=Anna
 expect "Hello, Anna!" HELLO_INTENT
 
 if [ "$shared" = 1 ]; then
