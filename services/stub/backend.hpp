@@ -2,7 +2,8 @@
 // What the Store's DB thread needs of a database: one transaction per batch of
 // queued operations, each operation applied inside it. Two implementations:
 // EntryTable (one SQLite file, owned by this process) and PgEntryTable
-// (PostgreSQL, shared by any number of stub processes).
+// (PostgreSQL, shared by any number of stub processes, which sends a batch's
+// statements in one pipeline: run_batch()).
 #include <memory>
 #include <string>
 
