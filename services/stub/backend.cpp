@@ -23,6 +23,41 @@ StoreResult Backend::apply(Operation& op) {
     throw StoreError("unknown operation");
 }
 
+StoreResult failure(std::string error) {
+    StoreResult r;
+    r.ok = false;
+    r.error = std::move(error);
+    return r;
+}
+
+/// One operation of a batch: if it fails, the DB is unchanged by it and the rest
+/// of the batch still commits. That needs no savepoint (SAVEPOINT + RELEASE cost
+/// 40 % of a set on SQLite): every operation runs at most one writing statement,
+/// as its last step (EntryTable::apply), and the database undoes a failed
+/// statement by itself, or else the whole transaction (always so on PostgreSQL),
+/// which then fails the whole batch, as it would after a failed ROLLBACK TO.
+StoreResult apply_isolated(Backend& backend, Operation& op) {
+    try {
+        return backend.apply(op);
+    } catch (const std::exception& e) {
+        return failure(e.what());
+    }
+}
+
+void Backend::run_batch(Store::BatchView batch, bool writes) {
+    begin(writes);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        batch.starting(i);
+        StoreResult& result = batch.result(i);
+        result = apply_isolated(*this, batch.op(i));
+        // The database rolled the whole transaction back: the operations after this
+        // one would run (and commit) one by one. Fail the batch instead.
+        if (!result.ok && !usable())
+            throw StoreError("the transaction was rolled back: " + result.error);
+    }
+    commit();
+}
+
 bool is_postgres_uri(const std::string& where) {
     return where.starts_with("postgresql://") || where.starts_with("postgres://");
 }

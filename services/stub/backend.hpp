@@ -2,7 +2,8 @@
 // What the Store's DB thread needs of a database: one transaction per batch of
 // queued operations, each operation applied inside it. Two implementations:
 // EntryTable (one SQLite file, owned by this process) and PgEntryTable
-// (PostgreSQL, shared by any number of stub processes).
+// (PostgreSQL, shared by any number of stub processes, which sends a batch's
+// statements in one pipeline: run_batch()).
 #include <memory>
 #include <string>
 
@@ -13,6 +14,15 @@ namespace skill::stub {
 class Backend {
   public:
     virtual ~Backend() = default;
+
+    /// Runs a whole batch: opens its transaction (`writes`: the batch holds a
+    /// write), applies every operation in order, each answer into
+    /// batch.result(i), and commits: returns once the batch is durable. An
+    /// operation that fails alone (its result says so) has changed nothing and
+    /// the others commit. Throws when the transaction is lost: then nothing of
+    /// the batch is visible, and rollback() follows. The default: begin(),
+    /// apply() each operation (one round trip each, on a server), commit().
+    virtual void run_batch(Store::BatchView batch, bool writes);
 
     /// Opens the batch's transaction; `writes`: the batch holds a write.
     virtual void begin(bool writes) = 0;
@@ -44,6 +54,13 @@ class Backend {
     virtual StoreResult merge(Operation& op) = 0;
     virtual StoreResult remove(const Operation& op) = 0;
 };
+
+/// An operation's answer when it failed (`ok` false, `error` for the log).
+StoreResult failure(std::string error);
+
+/// One operation of a batch, its failure caught into its answer (see
+/// Backend::run_batch()).
+StoreResult apply_isolated(Backend& backend, Operation& op);
 
 /// `where` is a libpq URI (postgresql://… or postgres://…): PostgreSQL; anything
 /// else is the path of a SQLite file. Throws StoreError when it cannot be opened.

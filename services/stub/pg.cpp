@@ -6,6 +6,37 @@
 #include <vector>
 
 namespace skill::stub {
+namespace {
+
+/// A statement's parameters as libpq takes them: text values sent as bytes
+/// (binary format), so they need no NUL terminator.
+struct Parameters {
+    static constexpr std::size_t max = 8;
+    const char* values[max] = {};
+    int lengths[max] = {};
+    int formats[max] = {};
+    int count = 0;
+
+    explicit Parameters(std::initializer_list<std::string_view> parameters) {
+        if (parameters.size() > max) throw PgError("too many parameters");
+        for (const std::string_view p : parameters) {
+            if (p.find('\0') != std::string_view::npos)
+                throw PgError("a NUL byte cannot be stored in a text column");
+            values[count] = p.data();
+            lengths[count] = static_cast<int>(p.size());
+            formats[count] = 1;  // binary: a text value's bytes as they are
+            ++count;
+        }
+    }
+};
+
+std::string trimmed_message(const char* message) {
+    std::string m = message ? message : "";
+    while (!m.empty() && m.back() == '\n') m.pop_back();
+    return m;
+}
+
+}  // namespace
 
 void PgResult::Free::operator()(pg_result* r) const noexcept {
     PQclear(r);
@@ -81,33 +112,89 @@ void PgConnection::prepare(const char* name, const char* sql, int parameters) {
 }
 
 PgResult PgConnection::run(const char* name, std::initializer_list<std::string_view> parameters) {
-    constexpr std::size_t max_parameters = 8;
-    const char* values[max_parameters];
-    int lengths[max_parameters];
-    int formats[max_parameters];
-    if (parameters.size() > max_parameters) throw PgError("too many parameters");
-    int n = 0;
-    for (const std::string_view p : parameters) {
-        if (p.find('\0') != std::string_view::npos)
-            throw PgError("a NUL byte cannot be stored in a text column");
-        values[n] = p.data();
-        lengths[n] = static_cast<int>(p.size());
-        formats[n] = 1;  // binary: a text value's bytes as they are, no terminator needed
-        ++n;
+    const Parameters p(parameters);
+    return checked(PQexecPrepared(conn_, name, p.count, p.values, p.lengths, p.formats, 0), name);
+}
+
+void PgConnection::lost(std::string_view what) {
+    broken_ = true;
+    last_sqlstate_.clear();  // not a statement's failure: nothing to retry on
+    const std::string message = trimmed_message(PQerrorMessage(conn_));
+    throw PgError(std::string(what) + ": pipeline out of step with the server" +
+                  (message.empty() ? "" : ": " + message));
+}
+
+void PgConnection::enter_pipeline() {
+    if (PQenterPipelineMode(conn_) != 1) lost("enter pipeline mode");
+}
+
+void PgConnection::send(const char* name, std::initializer_list<std::string_view> parameters) {
+    const Parameters p(parameters);  // may refuse the values: nothing sent, the pipeline intact
+    if (PQsendQueryPrepared(conn_, name, p.count, p.values, p.lengths, p.formats, 0) != 1)
+        broken_ = true;  // maybe half queued: sync() fails the whole pipeline
+}
+
+void PgConnection::send(const char* sql) {
+    if (PQsendQueryParams(conn_, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) != 1)
+        broken_ = true;
+}
+
+void PgConnection::sync() {
+    if (broken_ || PQpipelineSync(conn_) != 1) lost("pipeline sync");
+}
+
+PgResult PgConnection::result(std::string_view what) {
+    pg_result* raw = PQgetResult(conn_);
+    if (!raw) lost(what);  // each statement has a result before its closing null
+    const auto status = PQresultStatus(raw);
+    pg_result* more = status == PGRES_PIPELINE_SYNC ? nullptr : PQgetResult(conn_);
+    if (status == PGRES_PIPELINE_SYNC || more) {  // out of step with what was sent
+        PQclear(more);
+        PQclear(raw);
+        lost(what);
     }
-    return checked(PQexecPrepared(conn_, name, n, values, lengths, formats, 0), name);
+    if (status == PGRES_PIPELINE_ABORTED) {
+        PQclear(raw);
+        // Keeps the SQLSTATE of the statement that failed first (may_retry()).
+        throw PgError(std::string(what) + ": skipped after an earlier failure", last_sqlstate_);
+    }
+    return checked(raw, what);
+}
+
+void PgConnection::exit_pipeline() {
+    pg_result* raw = PQgetResult(conn_);
+    const bool synced = raw && PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
+    PQclear(raw);
+    if (!synced || PQexitPipelineMode(conn_) != 1) lost("pipeline sync");
+}
+
+void PgConnection::abandon_pipeline() noexcept {
+    // Each statement's results end with a null, the sync point's with its own
+    // result; two nulls in a row: nothing more is coming.
+    int nulls = 0;
+    while (!broken_ && PQstatus(conn_) == CONNECTION_OK && nulls < 2) {
+        if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF || PQexitPipelineMode(conn_) == 1) return;
+        pg_result* raw = PQgetResult(conn_);
+        nulls = raw ? 0 : nulls + 1;
+        PQclear(raw);
+    }
+    broken_ = true;
 }
 
 bool PgConnection::healthy() const noexcept {
-    return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) != PQTRANS_INERROR;
+    return !broken_ && PQstatus(conn_) == CONNECTION_OK &&
+           PQpipelineStatus(conn_) == PQ_PIPELINE_OFF &&
+           PQtransactionStatus(conn_) != PQTRANS_INERROR;
 }
 
 bool PgConnection::in_transaction() const noexcept {
-    return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_INTRANS;
+    return !broken_ && PQstatus(conn_) == CONNECTION_OK &&
+           PQtransactionStatus(conn_) == PQTRANS_INTRANS;
 }
 
 bool PgConnection::reset() noexcept {
-    PQreset(conn_);
+    PQreset(conn_);  // a new session: out of pipeline mode, no transaction
+    broken_ = false;
     return PQstatus(conn_) == CONNECTION_OK;
 }
 

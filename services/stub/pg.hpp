@@ -61,7 +61,33 @@ class PgConnection {
     /// hold it).
     PgResult run(const char* name, std::initializer_list<std::string_view> parameters);
 
-    /// Whether the connection is up and no transaction is aborted.
+    // Pipeline mode (libpq 14+): statements are queued without waiting for
+    // their results, sync() sends them all, and result() reads their results
+    // in the order they were sent: one round trip to the server for all of them.
+    // A failed statement makes the server skip the rest up to the sync point.
+    // Blocking mode cannot deadlock on a large pipeline: while the socket is
+    // full, libpq's sender reads (and buffers) what the server answers.
+
+    /// Enters pipeline mode. Throws PgError.
+    void enter_pipeline();
+    /// Queues prepared statement `name` (parameters as run() takes them).
+    void send(const char* name, std::initializer_list<std::string_view> parameters);
+    /// Queues SQL text without parameters (BEGIN, COMMIT).
+    void send(const char* sql);
+    /// Marks a sync point after the queued statements and sends them all.
+    void sync();
+    /// The next queued statement's result. Throws PgError as run() does when it
+    /// failed, or was skipped after an earlier failure.
+    PgResult result(std::string_view what);
+    /// Reads the sync point and leaves pipeline mode. Throws PgError.
+    void exit_pipeline();
+    /// After a failure inside the pipeline: discards the results still due and
+    /// leaves pipeline mode; if that fails (the connection broke, the results
+    /// came out of order) the connection is marked unhealthy: reset() it.
+    void abandon_pipeline() noexcept;
+
+    /// Whether the connection is up, out of pipeline mode, in a known state and no
+    /// transaction is aborted.
     bool healthy() const noexcept;
     /// Whether a transaction is open and not aborted.
     bool in_transaction() const noexcept;
@@ -72,8 +98,11 @@ class PgConnection {
 
   private:
     PgResult checked(pg_result* result, std::string_view what);
+    /// A pipeline's state is no longer known: throws PgError (`what`: why).
+    [[noreturn]] void lost(std::string_view what);
     pg_conn* conn_ = nullptr;
     std::string last_sqlstate_;
+    bool broken_ = false;  // state unknown (a pipeline went wrong): reset() before use
 };
 
 }  // namespace skill::stub

@@ -2,6 +2,9 @@
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
+#include <cstdlib>
+#include <initializer_list>
+#include <string_view>
 
 #include "stored_json.hpp"
 
@@ -74,24 +77,134 @@ StoreResult written(const PgResult& row, std::string json) {
     return r;
 }
 
+using Parameters = std::initializer_list<std::string_view>;
+
+/// Calls `statement(name, parameters)` with the one statement an operation other
+/// than a merge runs (a set writes `data`), and returns what that returns: the
+/// same statements whether they are run one by one or pipelined.
+template <class Statement>
+auto with_statement(const Operation& op, std::string_view data, Statement&& statement) {
+    using Condition = Precondition::Kind;
+    const std::string version = std::to_string(op.condition.version);
+    switch (op.kind) {
+        case Operation::Kind::get:
+            return statement("get", Parameters{op.user, op.skill});
+        case Operation::Kind::get_all:
+            return statement("get_all", Parameters{op.user});
+        case Operation::Kind::remove:
+            if (op.condition.kind == Condition::match)
+                return statement("delete_at", Parameters{op.user, op.skill, version});
+            return statement("delete", Parameters{op.user, op.skill});
+        case Operation::Kind::set:
+            break;
+        case Operation::Kind::merge:
+            throw StoreError("a merge is not one statement");
+    }
+    switch (op.condition.kind) {
+        case Condition::none:
+            return statement("upsert", Parameters{op.user, op.skill, data});
+        case Condition::match:
+            return statement("update_at", Parameters{op.user, op.skill, data, version});
+        case Condition::exists:
+            return statement("update_any", Parameters{op.user, op.skill, data});
+        case Condition::absent:
+            return statement("insert_new", Parameters{op.user, op.skill, data});
+    }
+    throw StoreError("unknown precondition");
+}
+
+StoreResult got(const PgResult& row) {
+    StoreResult r;
+    if (row.rows() == 1) {
+        r.found = true;
+        r.id = row.integer(0, 0);
+        r.version = row.integer(0, 2);
+        r.data = canonical(row.text(0, 1));
+    }
+    return r;
+}
+
+StoreResult got_all(const PgResult& rows) {
+    boost::json::monotonic_resource resource;
+    boost::json::object all(&resource);
+    for (int i = 0; i < rows.rows(); ++i)
+        all[rows.text(i, 0)] = parse_stored(rows.text(i, 1), &resource);
+    StoreResult r;
+    r.found = !all.empty();
+    r.data = boost::json::serialize(all);
+    return r;
+}
+
+/// Whether `op`'s precondition may refuse it: then the entry's state after its
+/// statement is read too (statement "current"), for the answer.
+bool may_refuse(const Operation& op) noexcept {
+    const auto condition = op.condition.kind;
+    if (op.kind == Operation::Kind::set) return condition != Precondition::Kind::none;
+    return op.kind == Operation::Kind::remove &&
+           (condition == Precondition::Kind::match || condition == Precondition::Kind::exists);
+}
+
+/// A precondition failed: the answer telling the entry's state from `current`.
+StoreResult refusal(const PgResult& current) {
+    StoreResult r;
+    r.precondition_failed = true;
+    if (current.rows() == 1) {
+        r.found = true;
+        r.id = current.integer(0, 0);
+        r.version = current.integer(0, 1);
+    }
+    return r;
+}
+
+/// The answer to `op` from what its one statement (with_statement) gave back; a
+/// set's answer carries `data`, the text it wrote. A refused precondition only
+/// says so: refusal() tells the entry's state.
+StoreResult answer(const Operation& op, const PgResult& row, std::string data) {
+    StoreResult r;
+    switch (op.kind) {
+        case Operation::Kind::get:
+            return got(row);
+        case Operation::Kind::get_all:
+            return got_all(row);
+        case Operation::Kind::set:
+            if (row.rows() == 1) return written(row, std::move(data));
+            break;
+        case Operation::Kind::remove:
+            r.found = row.affected() > 0;
+            if (r.found || !may_refuse(op)) return r;
+            break;
+        case Operation::Kind::merge:
+            throw StoreError("a merge is not one statement");
+    }
+    r.found = false;
+    r.precondition_failed = true;
+    return r;
+}
+
 }  // namespace
 
 PgEntryTable::PgEntryTable(const std::string& uri) : db_(uri) {
     db_.exec(schema);
     prepare();
+    const char* pipeline = std::getenv("STUB_PG_PIPELINE");
+    pipeline_ = !pipeline || std::string_view(pipeline) != "off";
 }
 
 void PgEntryTable::prepare() {
     for (const auto& s : statements) db_.prepare(s.name, s.text, s.parameters);
 }
 
+void PgEntryTable::reconnect_if_needed() {
+    // A connection lost since the last batch (a server restart), or one a failed
+    // pipeline left in an unknown state: connect again rather than failing every
+    // batch from now on.
+    if (db_.healthy()) return;
+    if (!db_.reset()) throw PgError("PostgreSQL connection lost; reconnecting failed");
+    prepare();
+}
+
 void PgEntryTable::begin(bool writes) {
-    // A connection lost since the last batch (a server restart): connect again
-    // rather than failing every batch from now on.
-    if (!db_.healthy()) {
-        if (!db_.reset()) throw PgError("PostgreSQL connection lost; reconnecting failed");
-        prepare();
-    }
+    reconnect_if_needed();
     in_transaction_ = writes;
     if (writes) db_.exec("BEGIN");
 }
@@ -120,65 +233,31 @@ bool PgEntryTable::may_retry() const noexcept {
     return state == "40P01" || state == "40001";  // deadlock, serialization failure
 }
 
+StoreResult PgEntryTable::one_statement(const Operation& op, std::string data) {
+    const PgResult row = with_statement(op, data, [this](const char* name, Parameters parameters) {
+        return db_.run(name, parameters);
+    });
+    StoreResult r = answer(op, row, std::move(data));
+    return r.precondition_failed ? refused(op) : r;
+}
+
 StoreResult PgEntryTable::get(const Operation& op) {
-    const PgResult row = db_.run("get", {op.user, op.skill});
-    StoreResult r;
-    if (row.rows() == 1) {
-        r.found = true;
-        r.id = row.integer(0, 0);
-        r.version = row.integer(0, 2);
-        r.data = canonical(row.text(0, 1));
-    }
-    return r;
+    return one_statement(op, {});
 }
 
 StoreResult PgEntryTable::get_all(const Operation& op) {
-    const PgResult rows = db_.run("get_all", {op.user});
-    boost::json::monotonic_resource resource;
-    boost::json::object all(&resource);
-    for (int i = 0; i < rows.rows(); ++i)
-        all[rows.text(i, 0)] = parse_stored(rows.text(i, 1), &resource);
-    StoreResult r;
-    r.found = !all.empty();
-    r.data = boost::json::serialize(all);
-    return r;
+    return one_statement(op, {});
 }
 
 StoreResult PgEntryTable::refused(const Operation& op) {
     // A statement of its own: under READ COMMITTED it sees what the statement that
     // found the condition unmet waited for, so the client gets the newest version.
-    const PgResult row = db_.run("current", {op.user, op.skill});
-    StoreResult r;
-    r.precondition_failed = true;
-    if (row.rows() == 1) {
-        r.found = true;
-        r.id = row.integer(0, 0);
-        r.version = row.integer(0, 1);
-    }
-    return r;
+    return refusal(db_.run("current", {op.user, op.skill}));
 }
 
 StoreResult PgEntryTable::set(Operation& op) {
     // Not moved out of `op`: the same text is what the answer carries.
-    std::string json = op.json.empty() ? serialised(op.data) : op.json;
-    const std::string version = std::to_string(op.condition.version);
-    std::optional<PgResult> row;
-    switch (op.condition.kind) {
-        case Precondition::Kind::none:
-            row.emplace(db_.run("upsert", {op.user, op.skill, json}));
-            break;
-        case Precondition::Kind::match:
-            row.emplace(db_.run("update_at", {op.user, op.skill, json, version}));
-            break;
-        case Precondition::Kind::exists:
-            row.emplace(db_.run("update_any", {op.user, op.skill, json}));
-            break;
-        case Precondition::Kind::absent:
-            row.emplace(db_.run("insert_new", {op.user, op.skill, json}));
-            break;
-    }
-    if (row->rows() != 1) return refused(op);
-    return written(*row, std::move(json));
+    return one_statement(op, op.json.empty() ? serialised(op.data) : op.json);
 }
 
 StoreResult PgEntryTable::merge(Operation& op) {
@@ -210,16 +289,88 @@ StoreResult PgEntryTable::merge(Operation& op) {
 }
 
 StoreResult PgEntryTable::remove(const Operation& op) {
-    StoreResult r;
-    if (op.condition.kind == Precondition::Kind::match) {
-        const std::string version = std::to_string(op.condition.version);
-        if (db_.run("delete_at", {op.user, op.skill, version}).affected() == 0) return refused(op);
-        r.found = true;
-        return r;
+    return one_statement(op, {});
+}
+
+void PgEntryTable::run_batch(Store::BatchView batch, bool writes) {
+    if (!pipelines(batch, writes)) return Backend::run_batch(batch, writes);
+    reconnect_if_needed();
+    db_.enter_pipeline();
+    try {
+        db_.send("BEGIN");
+        send_all(batch);
+        db_.send("COMMIT");
+        db_.sync();
+        // A statement that failed on the server aborted the transaction (and the
+        // server skipped the rest, COMMIT too): result() throws, the whole batch
+        // fails, as unpipelined. Answers are final only once COMMIT's is read.
+        db_.result("BEGIN");
+        receive_all(batch);
+        db_.result("COMMIT");
+        db_.exit_pipeline();
+    } catch (...) {
+        db_.abandon_pipeline();  // out of pipeline mode for rollback(), or marked for a reset
+        throw;
     }
-    r.found = db_.run("delete", {op.user, op.skill}).affected() > 0;
-    if (!r.found && op.condition.kind == Precondition::Kind::exists) return refused(op);
-    return r;
+}
+
+bool PgEntryTable::pipelines(const Store::BatchView& batch, bool writes) const noexcept {
+    // A merge reads, then writes what it read merged: its write needs an answer
+    // first. A batch holding one runs statement by statement, as before (a
+    // pipeline per stretch between merges would be possible, not worth it yet).
+    // A batch of reads has no transaction, so a failed read fails alone: in a
+    // pipeline that takes a sync point per read; not done yet.
+    if (!pipeline_ || !writes) return false;
+    for (std::size_t i = 0; i < batch.size(); ++i)
+        if (batch.op(i).kind == Operation::Kind::merge) return false;
+    return true;
+}
+
+void PgEntryTable::send_all(const Store::BatchView& batch) {
+    const auto queue = [this](const char* name, Parameters parameters) {
+        db_.send(name, parameters);
+        return name;
+    };
+    sent_.assign(batch.size(), nullptr);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        batch.starting(i);
+        const Operation& op = batch.op(i);
+        StoreResult& result = batch.result(i);
+        result = StoreResult{};
+        try {
+            // A set's answer carries the text it writes: kept there until its row is back.
+            if (op.kind == Operation::Kind::set)
+                result.data = op.json.empty() ? serialised(op.data) : op.json;
+            sent_[i] = with_statement(op, result.data, queue);
+            // What refused() reads, right after the write inside the transaction as
+            // unpipelined, so a refusal answers exactly as before. Sent whether or
+            // not it is needed: a cheap read in the same round trip, where reading
+            // after the pipeline would cost one more, and would see what later
+            // operations of the batch did to the entry.
+            if (may_refuse(op)) db_.send("current", {op.user, op.skill});
+        } catch (const std::exception& e) {
+            // Refused before sending (a non-finite number, a NUL byte): nothing of it
+            // reached the server, the others go on, as unpipelined.
+            result = failure(e.what());
+        }
+    }
+}
+
+void PgEntryTable::receive_all(const Store::BatchView& batch) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (!sent_[i]) continue;
+        const Operation& op = batch.op(i);
+        const PgResult row = db_.result(sent_[i]);
+        std::optional<PgResult> current;
+        if (may_refuse(op)) current.emplace(db_.result("current"));
+        StoreResult& result = batch.result(i);
+        try {
+            result = answer(op, row, std::move(result.data));
+            if (result.precondition_failed) result = refusal(*current);
+        } catch (const std::exception& e) {
+            result = failure(e.what());  // e.g. stored text that is not JSON: this read only
+        }
+    }
 }
 
 }  // namespace skill::stub

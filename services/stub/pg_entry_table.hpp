@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "backend.hpp"
 #include "pg.hpp"
@@ -20,6 +21,13 @@ class PgEntryTable final : public Backend {
     /// with an advisory lock, so replicas starting together do not race) and
     /// prepares the statements. Throws PgError.
     explicit PgEntryTable(const std::string& uri);
+
+    /// A batch of writes without merges goes out as one pipeline: BEGIN, each
+    /// operation's one statement, COMMIT, a sync point; then the answers are read
+    /// in order: one round trip instead of one per statement. Other batches run
+    /// statement by statement (Backend::run_batch()); so do all with the
+    /// environment variable STUB_PG_PIPELINE=off (for comparisons).
+    void run_batch(Store::BatchView batch, bool writes) override;
 
     /// A batch with a write opens a transaction (committed with the server's
     /// synchronous_commit: on, by default, the commit returns once the WAL is
@@ -41,11 +49,25 @@ class PgEntryTable final : public Backend {
     StoreResult remove(const Operation& op) override;
 
     void prepare();
+    /// Connects again if the connection broke or was left in an unknown state.
+    void reconnect_if_needed();
+    /// Whether run_batch() sends `batch` as one pipeline.
+    bool pipelines(const Store::BatchView& batch, bool writes) const noexcept;
+    /// The pipeline's two halves: queue each operation's statement (an operation
+    /// refused before it is sent fails alone), then read each one's answer.
+    void send_all(const Store::BatchView& batch);
+    void receive_all(const Store::BatchView& batch);
+    /// An operation other than a merge, unpipelined: its one statement and its answer.
+    StoreResult one_statement(const Operation& op, std::string data);
     /// A precondition failed: the answer telling the entry's state now.
     StoreResult refused(const Operation& op);
 
     PgConnection db_;
     bool in_transaction_ = false;
+    bool pipeline_ = true;
+    // run_batch(): the statement each operation was sent as (null: not sent).
+    // Kept across batches, so a batch allocates nothing for it.
+    std::vector<const char*> sent_;
 };
 
 }  // namespace skill::stub

@@ -166,13 +166,6 @@ class PendingFor final : public Store::Pending {
     boost::asio::any_io_executor work_;
 };
 
-StoreResult failure(std::string error) {
-    StoreResult r;
-    r.ok = false;
-    r.error = std::move(error);
-    return r;
-}
-
 bool writes(Operation::Kind kind) {
     return kind != Operation::Kind::get && kind != Operation::Kind::get_all;
 }
@@ -182,20 +175,6 @@ bool writes(Operation::Kind kind) {
 std::size_t write_cost(const Operation& op) {
     constexpr std::size_t entry_overhead = 256;
     return std::max(op.json.size(), op.bytes) + op.user.size() + op.skill.size() + entry_overhead;
-}
-
-/// One operation of a batch: if it fails, the DB is unchanged by it and the rest
-/// of the batch still commits. That needs no savepoint (SAVEPOINT + RELEASE cost
-/// 40 % of a set on SQLite): every operation runs at most one writing statement,
-/// as its last step (EntryTable::apply), and the database undoes a failed
-/// statement by itself, or else the whole transaction (always so on PostgreSQL),
-/// which then fails the whole batch, as it would after a failed ROLLBACK TO.
-StoreResult apply_isolated(Backend& backend, Operation& op) {
-    try {
-        return backend.apply(op);
-    } catch (const std::exception& e) {
-        return failure(e.what());
-    }
 }
 
 }  // namespace
@@ -364,16 +343,8 @@ void Store::execute(Batch& batch) {
     constexpr int max_attempts = 4;
     for (int attempt = 1;; ++attempt) {
         try {
-            backend_->begin(!reads_only);
-            for (const auto& pending : batch) {
-                stamp(*pending);
-                pending->result = apply_isolated(*backend_, pending->op);
-                // The database rolled the whole transaction back: the operations after this
-                // one would run (and commit) one by one. Fail the batch instead.
-                if (!pending->result.ok && !backend_->usable())
-                    throw StoreError("the transaction was rolled back: " + pending->result.error);
-            }
-            backend_->commit();  // the one fsync every writer of this batch waited for
+            // One transaction, committed: the one fsync every writer of this batch waited for.
+            backend_->run_batch(BatchView(*this, batch), !reads_only);
             std::lock_guard lock(mutex_);
             ++commits_;
             break;
@@ -396,6 +367,18 @@ void Store::execute(Batch& batch) {
     // Committed (or failed): the operations' data is freed with the batch in complete().
     release(batch);
     complete(batch);
+}
+
+Operation& Store::BatchView::op(std::size_t i) const noexcept {
+    return (*batch_)[i]->op;
+}
+
+StoreResult& Store::BatchView::result(std::size_t i) const noexcept {
+    return (*batch_)[i]->result;
+}
+
+void Store::BatchView::starting(std::size_t i) const noexcept {
+    store_->stamp(*(*batch_)[i]);
 }
 
 void Store::stamp(Pending& pending) const noexcept {

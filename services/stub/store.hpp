@@ -128,6 +128,23 @@ class Store {
     struct Pending;
     using Batch = std::vector<std::unique_ptr<Pending>>;
 
+    /// One batch's operations, in queue order, as Backend::run_batch() runs them.
+    class BatchView {
+      public:
+        std::size_t size() const noexcept { return batch_->size(); }
+        Operation& op(std::size_t i) const noexcept;
+        StoreResult& result(std::size_t i) const noexcept;
+        /// To call right before operation `i` reaches the database: from then on a
+        /// write makes every read cache take its key's entry as stale.
+        void starting(std::size_t i) const noexcept;
+
+      private:
+        friend class Store;
+        BatchView(const Store& store, Batch& batch) noexcept : store_(&store), batch_(&batch) {}
+        const Store* store_;
+        Batch* batch_;
+    };
+
   private:
     void enqueue(std::unique_ptr<Pending> pending);
     /// Gives the batch's write bytes back to the bound; logs refusals since the last time.

@@ -4,10 +4,14 @@
 // statement, versions from the same sequence), COMMIT (synchronous_commit as the
 // server has it, on by default), again and again for SECONDS.
 //
-//   bench-pg-ceiling URI CLIENTS SECONDS    prints: BENCH_RESULT sets_per_s=<n> commits=<n>
+//   bench-pg-ceiling URI CLIENTS SECONDS [pipelined]
+//                                          prints: BENCH_RESULT sets_per_s=<n> commits=<n>
 //
 // CLIENTS is the batch size: wrk's connections each wait for their set, so at
-// saturation the stub's batches hold one set per connection.
+// saturation the stub's batches hold one set per connection. `pipelined`: each
+// batch goes out as one libpq pipeline (BEGIN, the upserts, COMMIT, sync: one
+// round trip), as the stub sends a batch of sets; one batch in flight at a time,
+// as the stub's DB thread answers nobody before its batch's COMMIT is back.
 #include <libpq-fe.h>
 
 #include <chrono>
@@ -30,11 +34,55 @@ void exec(PGconn* conn, const char* sql) {
     PQclear(r);
 }
 
+/// One round trip per statement, as the stub's DB thread ran a batch before pipelining.
+void batch_by_statement(PGconn* conn, const std::vector<std::string>& users,
+                        const std::string& skill, const std::string& data) {
+    exec(conn, "BEGIN");
+    for (const auto& user : users) {
+        const char* values[3] = {user.c_str(), skill.c_str(), data.c_str()};
+        PGresult* r = PQexecPrepared(conn, "upsert", 3, values, nullptr, nullptr, 0);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) die(conn, "upsert");
+        PQclear(r);
+    }
+    exec(conn, "COMMIT");
+}
+
+/// The next result of a pipeline, which must have `status`, then the null that
+/// ends each statement's results.
+void expect(PGconn* conn, ExecStatusType status, const char* what) {
+    PGresult* r = PQgetResult(conn);
+    if (PQresultStatus(r) != status) die(conn, what);
+    PQclear(r);
+    if (PQgetResult(conn) != nullptr) die(conn, what);
+}
+
+/// The whole batch in one round trip (the connection is in pipeline mode).
+void batch_pipelined(PGconn* conn, const std::vector<std::string>& users, const std::string& skill,
+                     const std::string& data) {
+    if (!PQsendQueryParams(conn, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0))
+        die(conn, "BEGIN");
+    for (const auto& user : users) {
+        const char* values[3] = {user.c_str(), skill.c_str(), data.c_str()};
+        if (!PQsendQueryPrepared(conn, "upsert", 3, values, nullptr, nullptr, 0))
+            die(conn, "upsert");
+    }
+    if (!PQsendQueryParams(conn, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0))
+        die(conn, "COMMIT");
+    if (!PQpipelineSync(conn)) die(conn, "sync");
+    expect(conn, PGRES_COMMAND_OK, "BEGIN");
+    for (std::size_t i = 0; i < users.size(); ++i) expect(conn, PGRES_TUPLES_OK, "upsert");
+    expect(conn, PGRES_COMMAND_OK, "COMMIT");
+    PGresult* sync = PQgetResult(conn);
+    if (PQresultStatus(sync) != PGRES_PIPELINE_SYNC) die(conn, "sync");
+    PQclear(sync);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 4) {
-        std::fprintf(stderr, "usage: bench-pg-ceiling URI CLIENTS SECONDS\n");
+    const bool pipelined = argc == 5 && std::string(argv[4]) == "pipelined";
+    if (argc != 4 && !pipelined) {
+        std::fprintf(stderr, "usage: bench-pg-ceiling URI CLIENTS SECONDS [pipelined]\n");
         return 2;
     }
     const int clients = std::atoi(argv[2]);
@@ -68,18 +116,15 @@ int main(int argc, char** argv) {
     const std::string data = R"({"visits":1,"name":"bench user 1"})";  // the stub row's body
     long sets = 0;
     long commits = 0;
+    if (pipelined && !PQenterPipelineMode(conn)) die(conn, "pipeline mode");
     const auto start = std::chrono::steady_clock::now();
     const auto end = start + std::chrono::duration<double>(seconds);
     while (std::chrono::steady_clock::now() < end) {
-        exec(conn, "BEGIN");
-        for (const auto& user : users) {
-            const char* values[3] = {user.c_str(), skill.c_str(), data.c_str()};
-            PGresult* r = PQexecPrepared(conn, "upsert", 3, values, nullptr, nullptr, 0);
-            if (PQresultStatus(r) != PGRES_TUPLES_OK) die(conn, "upsert");
-            PQclear(r);
-            ++sets;
-        }
-        exec(conn, "COMMIT");
+        if (pipelined)
+            batch_pipelined(conn, users, skill, data);
+        else
+            batch_by_statement(conn, users, skill, data);
+        sets += clients;
         ++commits;
     }
     const double elapsed =
