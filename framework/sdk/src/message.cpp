@@ -33,6 +33,14 @@ std::optional<std::string_view> placeholder_at(std::string_view pattern, std::si
     return std::nullopt;
 }
 
+/// The next '{' or '}' from `from`: one pass. (string_view::find_first_of calls memchr on
+/// the set once per character of the text: most of a short message's formatting time.)
+std::size_t find_brace(std::string_view text, std::size_t from) noexcept {
+    for (std::size_t i = from; i < text.size(); ++i)
+        if (text[i] == '{' || text[i] == '}') return i;
+    return std::string_view::npos;
+}
+
 const MessageArg* find_arg(std::string_view inside, std::span<const MessageArg> args) {
     if (is_digit(inside.front())) {
         std::size_t index = 0;
@@ -69,11 +77,12 @@ void MessageArg::append_to(std::string& out) const {
 
 std::string format_message(std::string_view pattern, std::span<const MessageArg> args,
                            std::vector<std::string>* unresolved) {
+    std::size_t special = find_brace(pattern, 0);
+    if (special == std::string_view::npos) return std::string(pattern);  // most texts
     std::string out;
     out.reserve(pattern.size() + 16 * args.size());
     std::size_t i = 0;
-    while (i < pattern.size()) {
-        const auto special = pattern.find_first_of("{}", i);
+    for (; i < pattern.size(); special = find_brace(pattern, i)) {
         if (special == std::string_view::npos) {
             out.append(pattern.substr(i));
             break;
@@ -110,7 +119,7 @@ std::string format_message(std::string_view pattern, std::span<const MessageArg>
 std::vector<std::string> message_placeholders(std::string_view pattern) {
     std::vector<std::string> names;
     std::size_t i = 0;
-    while ((i = pattern.find_first_of("{}", i)) != std::string_view::npos) {
+    while ((i = find_brace(pattern, i)) != std::string_view::npos) {
         if (i + 1 < pattern.size() && pattern[i + 1] == pattern[i]) {
             i += 2;
             continue;
