@@ -17,9 +17,9 @@ namespace skill::stub {
 
 class PgEntryTable final : public Backend {
   public:
-    /// Connects (`uri`: a libpq URI), creates the schema if missing (serialised
-    /// with an advisory lock, so replicas starting together do not race) and
-    /// prepares the statements. Throws PgError.
+    /// Connects (`uri`: a libpq URI), creates the schema if missing (serialised with a
+    /// transaction-scoped advisory lock, so replicas starting together do not race)
+    /// and prepares the statements. Throws PgError.
     explicit PgEntryTable(const std::string& uri);
 
     /// A batch of writes without merges goes out as one pipeline: BEGIN, each
