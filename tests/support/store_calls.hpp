@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "store.hpp"
 
@@ -37,6 +38,32 @@ inline stub::StoreResult call(stub::Store& store, stub::Operation o) {
     io.run();
     REQUIRE(out);
     return std::move(*out);
+}
+
+/// `ops_a` queued on `a` and `ops_b` on `b` while both are paused, then both released
+/// together: each store runs its operations as one batch, at the same time as the other
+/// (two replicas' transactions overlapping). Every answer, a's then b's.
+inline std::vector<stub::StoreResult> run_batches_together(stub::Store& a,
+                                                           std::vector<stub::Operation> ops_a,
+                                                           stub::Store& b,
+                                                           std::vector<stub::Operation> ops_b) {
+    boost::asio::io_context io;
+    std::vector<std::optional<stub::StoreResult>> out(ops_a.size() + ops_b.size());
+    a.pause();
+    b.pause();
+    std::size_t i = 0;
+    for (auto& o : ops_a) spawn(io, a, std::move(o), out[i++]);
+    for (auto& o : ops_b) spawn(io, b, std::move(o), out[i++]);
+    io.poll();  // every coroutine queues its operation
+    a.resume();
+    b.resume();
+    io.run();
+    std::vector<stub::StoreResult> results;
+    for (auto& r : out) {
+        REQUIRE(r);
+        results.push_back(std::move(*r));
+    }
+    return results;
 }
 
 /// A result's data: the store answers it serialised, as the wire carries it.

@@ -269,22 +269,13 @@ TEST_CASE("two stores setting keys in opposite orders: a deadlock's victim runs 
     Store a(db);
     Store b(db);
     for (int round = 0; round < 10; ++round) {
-        asio::io_context io;
-        std::vector<std::optional<StoreResult>> results(4);
-        a.pause();
-        b.pause();
-        skill::test::spawn(io, a, op(Kind::set, "u", "k1", {{"a", round}}), results[0]);
-        skill::test::spawn(io, a, op(Kind::set, "u", "k2", {{"a", round}}), results[1]);
-        skill::test::spawn(io, b, op(Kind::set, "u", "k2", {{"b", round}}), results[2]);
-        skill::test::spawn(io, b, op(Kind::set, "u", "k1", {{"b", round}}), results[3]);
-        io.poll();
-        a.resume();
-        b.resume();
-        io.run();
+        const auto results = skill::test::run_batches_together(
+            a, {op(Kind::set, "u", "k1", {{"a", round}}), op(Kind::set, "u", "k2", {{"a", round}})},
+            b,
+            {op(Kind::set, "u", "k2", {{"b", round}}), op(Kind::set, "u", "k1", {{"b", round}})});
         for (const auto& r : results) {
-            REQUIRE(r);
-            INFO(r->error);
-            CHECK(r->ok);
+            INFO(r.error);
+            CHECK(r.ok);
         }
     }
 }

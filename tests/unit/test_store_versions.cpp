@@ -24,6 +24,7 @@ namespace {
 
 using skill::test::op;
 using skill::test::parsed;
+using skill::test::run_batches_together;
 using skill::test::spawn;
 
 /// One operation that must not fail (a failed precondition is no failure).
@@ -248,26 +249,15 @@ TEST_CASE("two stores on one PostgreSQL database: opposite-order batches all com
     // Each batch locks k1 then k2 (a) or k2 then k1 (b): when they overlap, PostgreSQL
     // breaks the deadlock by rolling one back, which the store then runs again.
     for (int round = 0; round < 20; ++round) {
-        asio::io_context io;
-        std::vector<std::optional<StoreResult>> results(4);
-        a.pause();
-        b.pause();
-        spawn(io, a, op(Kind::merge, "u", "k1", {{"a" + std::to_string(round), round}}),
-              results[0]);
-        spawn(io, a, op(Kind::merge, "u", "k2", {{"a" + std::to_string(round), round}}),
-              results[1]);
-        spawn(io, b, op(Kind::merge, "u", "k2", {{"b" + std::to_string(round), round}}),
-              results[2]);
-        spawn(io, b, op(Kind::merge, "u", "k1", {{"b" + std::to_string(round), round}}),
-              results[3]);
-        io.poll();
-        a.resume();
-        b.resume();
-        io.run();
-        for (const auto& r : results) {
-            REQUIRE(r);
-            CHECK(r->ok);
-        }
+        const auto a_key = "a" + std::to_string(round);
+        const auto b_key = "b" + std::to_string(round);
+        const auto results = run_batches_together(a,
+                                                  {op(Kind::merge, "u", "k1", {{a_key, round}}),
+                                                   op(Kind::merge, "u", "k2", {{a_key, round}})},
+                                                  b,
+                                                  {op(Kind::merge, "u", "k2", {{b_key, round}}),
+                                                   op(Kind::merge, "u", "k1", {{b_key, round}})});
+        for (const auto& r : results) CHECK(r.ok);
     }
     for (const char* key : {"k1", "k2"})
         CHECK(parsed(call(a, op(Kind::get, "u", key))).size() == 40);
