@@ -326,34 +326,40 @@ Awaitable<Response> StubApi::store_data(Request& req, const Identity& who) {
 }
 
 Awaitable<Response> StubApi::run(Request& req, Operation op) {
+    // The answer is built in a plain function: GCC gives every local of a coroutine a
+    // slot in its frame, and under ~1 KiB Asio recycles the frame instead of a malloc.
     const auto kind = op.kind;
     StoreResult r = co_await store_.submit(std::move(op));
+    co_return answer(req, kind, r);
+}
+
+Response StubApi::answer(const Request& req, Operation::Kind kind, StoreResult& r) {
     if (r.busy) {
         // The store logs refusals (once per burst); the client should come back.
         Response res =
             error(req, http::status::service_unavailable, "too many writes queued; retry later");
         res.set(http::field::retry_after, "1");
-        co_return res;
+        return res;
     }
     if (!r.ok) {
         log::error(logger, "store operation failed", {{"error", std::string_view(r.error)}});
-        co_return error(req, http::status::internal_server_error, "storage failure");
+        return error(req, http::status::internal_server_error, "storage failure");
     }
-    if (r.precondition_failed) co_return precondition_failed(req, r);
+    if (r.precondition_failed) return precondition_failed(req, r);
     switch (kind) {
         case Operation::Kind::get:
-            co_return got(req, r);
+            return got(req, r);
         case Operation::Kind::get_all:
-            co_return ok(req, std::move(r.data));
+            return ok(req, std::move(r.data));
         case Operation::Kind::remove: {
             Response res{http::status::no_content, req.version()};
             res.keep_alive(req.keep_alive());
-            co_return res;
+            return res;
         }
         default: {
             Response res = ok(req, stored_answer(r.id, r.data));
             tag(res, r.version);
-            co_return res;
+            return res;
         }
     }
 }

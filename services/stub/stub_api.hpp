@@ -42,6 +42,8 @@ class StubApi {
     net::Awaitable<net::Response> entry_data(net::Request& req, const Identity& who);
     net::Awaitable<net::Response> store_data(net::Request& req, const Identity& who);
     net::Awaitable<net::Response> run(net::Request& req, Operation op);
+    /// What run() answers for the store's result of an operation of `kind`.
+    static net::Response answer(const net::Request& req, Operation::Kind kind, StoreResult& r);
 
     Store& store_;
     JwtVerifier verifier_;

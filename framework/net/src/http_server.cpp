@@ -209,8 +209,7 @@ struct HttpServer::Impl {
     Awaitable<void> tls_session(Worker& worker, tcp::socket socket);
     Awaitable<void> refuse(tcp::socket socket);
     template <class Stream>
-    Awaitable<bool> serve_one(Worker& w, Connection& c, Stream& stream,
-                              beast::flat_buffer& buffer, std::string& head, unsigned& served);
+    Awaitable<void> serve(Worker& w, Connection& c, Stream& stream);
     template <class Stream>
     Awaitable<void> write_error(Stream& stream, http::status status, std::string_view detail,
                                 unsigned version = 11);
@@ -280,11 +279,7 @@ Awaitable<void> HttpServer::Impl::session(Worker& w, tcp::socket socket) {
     w.connections.insert(&conn);
     arm_sweeper(w);
     try {
-        beast::flat_buffer buffer;
-        std::string head;  // the answers' header, reused
-        unsigned served = 0;
-        while (co_await serve_one(w, conn, stream, buffer, head, served)) {
-        }
+        co_await serve(w, conn, stream);
     } catch (const std::exception& e) {
         log::error(options.name, "connection failed", {{"error", e.what()}});
     }
@@ -308,11 +303,7 @@ Awaitable<void> HttpServer::Impl::tls_session(Worker& w, tcp::socket socket) {
         log::info(options.name, "TLS handshake failed", {{"error", hec.message()}});
     } else {
         try {  // the same loop as session()'s
-            beast::flat_buffer buffer;
-            std::string head;
-            unsigned served = 0;
-            while (co_await serve_one(w, conn, stream, buffer, head, served)) {
-            }
+            co_await serve(w, conn, stream);
         } catch (const std::exception& e) {
             log::error(options.name, "connection failed", {{"error", e.what()}});
         }
@@ -366,102 +357,108 @@ void HttpServer::Impl::sweep(Worker& w) {
     }
 }
 
-/// Reads, handles and answers one request. Returns whether to keep the connection.
+/// Reads, handles and answers the requests of one connection until it is to be closed.
+/// One loop, not a coroutine per request: an Asio frame is a malloc and a free each.
 template <class Stream>
-Awaitable<bool> HttpServer::Impl::serve_one(Worker& w, Connection& c, Stream& stream,
-                                            beast::flat_buffer& buffer, std::string& head,
-                                            unsigned& served) {
+Awaitable<void> HttpServer::Impl::serve(Worker& w, Connection& c, Stream& stream) {
     const auto& limits = options.limits;
-    c.busy = false;
-    if (draining) co_return false;
+    beast::flat_buffer buffer;
+    std::string head;  // the answers' header, reused
+    unsigned served = 0;
+    for (;;) {
+        c.busy = false;
+        if (draining) co_return;
 
-    // Idle phase: wait for the first byte of the next request (pipelined bytes may be buffered).
-    if (buffer.size() == 0) {
-        c.deadline = Clock::now() + (served == 0 ? limits.read_timeout : limits.idle_timeout);
-        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
-        if (ec) co_return false;  // closed, idle timeout or drain: nothing in flight
-        buffer.commit(n);
-    }
-    c.busy = true;
-
-    // Read phase: the whole request within read_timeout. A slow client is cut
-    // off: the sweeper closes the socket on expiry, so there is no 408 to send.
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
-    parser.body_limit(limits.max_body_bytes);
-    c.deadline = Clock::now() + limits.read_timeout;
-    beast::error_code hec;
-    std::size_t hn = 0;
-    if (!parse_buffered(parser, buffer, hn, hec)) {
-        auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
-        hec = ec;
-        hn = n;
-    }
-    // Beast (1.81) applies header_limit to the start line and to the fields separately;
-    // the limit is on the whole header block, so check the total too.
-    if (!hec && hn > limits.max_header_bytes) hec = http::error::header_limit;
-    if (!hec && !framing_acceptable(parser.get(), parser.chunked())) {
-        co_await write_error(stream, http::status::bad_request,
-                             "Transfer-Encoding: only a single \"chunked\" is supported, "
-                             "and not together with Content-Length");
-        log::info(options.name, "request not read", {{"error", "unsupported Transfer-Encoding"}});
-        co_return false;
-    }
-    if (!hec && !parser.is_done()) {
-        if (auto expect = parser.get()[http::field::expect];
-            beast::iequals(expect, "100-continue")) {
-            http::response<http::empty_body> cont{http::status::continue_, 11};
-            co_await http::async_write(stream, cont, use_tuple);
+        // Idle phase: wait for the first byte of the next request (pipelined bytes may be buffered).
+        if (buffer.size() == 0) {
+            c.deadline = Clock::now() + (served == 0 ? limits.read_timeout : limits.idle_timeout);
+            auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+            if (ec) co_return;  // closed, idle timeout or drain: nothing in flight
+            buffer.commit(n);
         }
-        auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
-        hec = bec;
-    }
-    if (hec) {
-        if (hec == http::error::header_limit) {
-            co_await write_error(stream, http::status::request_header_fields_too_large,
-                                 "request header exceeds " + std::to_string(limits.max_header_bytes) + " bytes");
-        } else if (hec == http::error::body_limit) {
-            co_await write_error(stream, http::status::payload_too_large,
-                                 "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes");
-        } else if (is_malformed(hec)) {
+        c.busy = true;
+
+        // Read phase: the whole request within read_timeout. A slow client is cut
+        // off: the sweeper closes the socket on expiry, so there is no 408 to send.
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+        parser.body_limit(limits.max_body_bytes);
+        c.deadline = Clock::now() + limits.read_timeout;
+        beast::error_code hec;
+        std::size_t hn = 0;
+        if (!parse_buffered(parser, buffer, hn, hec)) {
+            auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+            hec = ec;
+            hn = n;
+        }
+        // Beast (1.81) applies header_limit to the start line and to the fields separately;
+        // the limit is on the whole header block, so check the total too.
+        if (!hec && hn > limits.max_header_bytes) hec = http::error::header_limit;
+        if (!hec && !framing_acceptable(parser.get(), parser.chunked())) {
             co_await write_error(stream, http::status::bad_request,
-                                 "malformed HTTP request: " + hec.message());
+                                 "Transfer-Encoding: only a single \"chunked\" is supported, "
+                                 "and not together with Content-Length");
+            log::info(options.name, "request not read", {{"error", "unsupported Transfer-Encoding"}});
+            co_return;
         }
-        log::info(options.name, "request not read", {{"error", hec.message()}});
-        co_return false;
-    }
+        if (!hec && !parser.is_done()) {
+            if (auto expect = parser.get()[http::field::expect];
+                beast::iequals(expect, "100-continue")) {
+                http::response<http::empty_body> cont{http::status::continue_, 11};
+                co_await http::async_write(stream, cont, use_tuple);
+            }
+            auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+            hec = bec;
+        }
+        if (hec) {
+            if (hec == http::error::header_limit) {
+                co_await write_error(stream, http::status::request_header_fields_too_large,
+                                     "request header exceeds " + std::to_string(limits.max_header_bytes) + " bytes");
+            } else if (hec == http::error::body_limit) {
+                co_await write_error(stream, http::status::payload_too_large,
+                                     "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes");
+            } else if (is_malformed(hec)) {
+                co_await write_error(stream, http::status::bad_request,
+                                     "malformed HTTP request: " + hec.message());
+            }
+            log::info(options.name, "request not read", {{"error", hec.message()}});
+            co_return;
+        }
 
-    c.deadline = Clock::time_point::max();  // the handler's time is the application's business
-    Request req = parser.release();
-    bool keep_alive = req.keep_alive();
-    Response res;
-    try {
-        res = co_await w.handler(req);
-    } catch (const std::exception& e) {
-        log::error(options.name, "request handler failed", {{"error", e.what()}});
-        res = json_response(req, http::status::internal_server_error,
-                            options.error_body(http::status::internal_server_error, "internal error"));
-    }
-    ++served;
-    if (draining || (limits.max_requests_per_connection && served >= limits.max_requests_per_connection))
-        keep_alive = false;
-    res.keep_alive(keep_alive);
-    res.prepare_payload();
-    c.deadline = Clock::now() + limits.write_timeout;
-    if (res.chunked()) {  // never with a string body's known size, but keep it correct
-        auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
-        co_return !wec && keep_alive;
-    }
-    serialize_header(res, head);
-    if constexpr (is_tls<Stream>) {
-        // One buffer, so one TLS record (an ssl stream writes a sequence's buffers one by one).
-        head += res.body();
-        auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(head), use_tuple);
-        co_return !wec && keep_alive;
-    } else {
-        std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(res.body())};
-        auto [wec, wn] = co_await asio::async_write(stream, message, use_tuple);
-        co_return !wec && keep_alive;
+        c.deadline = Clock::time_point::max();  // the handler's time is the application's business
+        Request req = parser.release();
+        bool keep_alive = req.keep_alive();
+        Response res;
+        try {
+            res = co_await w.handler(req);
+        } catch (const std::exception& e) {
+            log::error(options.name, "request handler failed", {{"error", e.what()}});
+            res = json_response(req, http::status::internal_server_error,
+                                options.error_body(http::status::internal_server_error, "internal error"));
+        }
+        ++served;
+        if (draining || (limits.max_requests_per_connection && served >= limits.max_requests_per_connection))
+            keep_alive = false;
+        res.keep_alive(keep_alive);
+        res.prepare_payload();
+        c.deadline = Clock::now() + limits.write_timeout;
+        beast::error_code written;
+        if (res.chunked()) {  // never with a string body's known size, but keep it correct
+            auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+            written = wec;
+        } else if constexpr (is_tls<Stream>) {
+            // One buffer, so one TLS record (an ssl stream writes a sequence's buffers one by one).
+            serialize_header(res, head);
+            head += res.body();
+            auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(head), use_tuple);
+            written = wec;
+        } else {
+            serialize_header(res, head);
+            std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(res.body())};
+            auto [wec, wn] = co_await asio::async_write(stream, message, use_tuple);
+            written = wec;
+        }
+        if (written || !keep_alive) co_return;
     }
 }
 

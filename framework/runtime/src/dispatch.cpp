@@ -35,7 +35,14 @@ Outcome Dispatcher::error(int code, std::string text, std::string detail, std::s
     return out;
 }
 
-net::Awaitable<Outcome> Dispatcher::invoke(InvocationInput input) const {
+Task<Outcome> Dispatcher::invoke(InvocationInput input) const {
+    // The deadline is the scheduler's, which the caller set (deadline_from()); without one
+    // (a task run with no deadline), the skill's timeout from now.
+    const skill::detail::Scheduler* scheduler = co_await skill::detail::this_scheduler{};
+    const auto deadline =
+        scheduler && scheduler->deadline_ns() != net::no_deadline
+            ? std::chrono::steady_clock::time_point(std::chrono::nanoseconds(scheduler->deadline_ns()))
+            : deadline_from(std::chrono::steady_clock::now());
     Invocation invocation;
     try {
         const ParseLimits limits{.max_depth = settings_.skill.max_json_depth};
@@ -62,7 +69,6 @@ net::Awaitable<Outcome> Dispatcher::invoke(InvocationInput input) const {
     if (auto it = invocation.tokens.find("cvi"); it != invocation.tokens.end()) token = it->second;
     // Every wait a handler can reach (persistence, partners, skill::sleep_for) ends by the
     // deadline on its own, so the handler is awaited without a timer of its own.
-    const auto deadline = std::chrono::steady_clock::now() + settings_.skill.timeout;
     const auto calls_end = service_deadline(deadline, settings_.skill.timeout);
     PartnerSession partners(input.partners, input.trace_headers);
     partners.set_deadline(calls_end);
@@ -85,10 +91,9 @@ net::Awaitable<Outcome> Dispatcher::invoke(InvocationInput input) const {
         for (auto* before : hooks.before)
             if ((response = before(ctx))) break;
         if (!response) {
-            // Named, not temporaries inside the co_await: GCC 12 may destroy those twice.
+            // Named, not a temporary inside the co_await: GCC 12 may destroy those twice.
             auto task = handler(ctx);
-            auto running = net::await_task(std::move(task), net::steady_ns(deadline));
-            response = co_await std::move(running);
+            response = co_await std::move(task);
         }
     } catch (...) {
         thrown = std::current_exception();

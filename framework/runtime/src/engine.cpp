@@ -1,8 +1,10 @@
 // The one composition root: settings + registry in, a running skill out.
 #include <boost/asio/co_spawn.hpp>
+#include <chrono>
 #include <charconv>
 #include <optional>
 #include <skill/log.hpp>
+#include <skill/net/task_bridge.hpp>
 #include <thread>
 
 #include "engine_impl.hpp"
@@ -194,7 +196,9 @@ Answer Engine::Impl::invoke(std::string_view body) {
 
     std::optional<runtime::Outcome> outcome;
     std::exception_ptr failed;
-    boost::asio::co_spawn(local_io, dispatcher.invoke(std::move(input)),
+    const auto deadline = dispatcher.deadline_from(std::chrono::steady_clock::now());
+    auto task = dispatcher.invoke(std::move(input));
+    boost::asio::co_spawn(local_io, net::await_task(std::move(task), net::steady_ns(deadline)),
                           [&](std::exception_ptr e, runtime::Outcome o) {
                               failed = e;
                               outcome = std::move(o);

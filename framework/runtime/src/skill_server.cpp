@@ -9,6 +9,7 @@
 #include <skill/log.hpp>
 #include <skill/secure_compare.hpp>
 #include <skill/net/http_server.hpp>
+#include <skill/net/task_bridge.hpp>
 
 #include <boost/beast/core/detail/base64.hpp>
 #include <boost/json/serialize.hpp>
@@ -100,10 +101,14 @@ net::Awaitable<net::Response> Router::route(net::Request& req, ThreadServices se
     path = path.substr(0, path.find('?'));
     Invoked out;
     try {
-        // A coroutine frame per layer costs an allocation: only the invocation awaits.
-        if (path == settings_.skill.api_base && req.method() == http::verb::post)
-            out = co_await invoke(req, services);
-        else
+        // A coroutine frame per layer costs an allocation: only the invocation awaits, and
+        // below this one Asio frame (and await_task's) it runs as Tasks from the frame cache.
+        if (path == settings_.skill.api_base && req.method() == http::verb::post) {
+            auto task = invoke(req, services, started);  // named: GCC 12 and co_await temporaries
+            auto running = net::await_task(std::move(task),
+                                           net::steady_ns(dispatcher_.deadline_from(started)));
+            out = co_await std::move(running);
+        } else
             out.response = endpoint(req, path);
     } catch (...) {
         record(services.shard, req, path, 500, "", started);  // the server answers 500
@@ -163,8 +168,8 @@ net::Response Router::endpoint(const net::Request& req, std::string_view path) c
                      http_error_body(http::status::not_found, "no endpoint " + std::string(path)));
 }
 
-net::Awaitable<Router::Invoked> Router::invoke(net::Request& req, const ThreadServices& services) const {
-    const auto started = std::chrono::steady_clock::now();
+Task<Router::Invoked> Router::invoke(net::Request& req, const ThreadServices& services,
+                                     std::chrono::steady_clock::time_point started) const {
     const Trace trace = trace_of(req);
     const RequestLog request_log = request_log_of(req);
     if (request_log.debug_enabled())
@@ -183,7 +188,8 @@ net::Awaitable<Router::Invoked> Router::invoke(net::Request& req, const ThreadSe
     InvocationInput input{req.body(),     services.persistence, trace_headers,
                           std::string(trace.trace_id()), trace.span_id(), request_log,
                           services.partners};
-    Outcome out = co_await dispatcher_.invoke(std::move(input));
+    auto dispatched = dispatcher_.invoke(std::move(input));
+    Outcome out = co_await std::move(dispatched);
     const bool apologised = out.persistence_failed || out.partner_failed;
     if (apologised) metrics_.unavailable_answer(services.shard);
 

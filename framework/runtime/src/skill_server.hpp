@@ -9,6 +9,7 @@
 #include "settings.hpp"
 #include "thread_services.hpp"
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -32,7 +33,10 @@ private:
         net::Response response;
         std::string intent;  // as parsed; empty when the body did not parse
     };
-    net::Awaitable<Invoked> invoke(net::Request& req, const ThreadServices& services) const;
+    /// A Task like the dispatcher's (no Asio frame of its own): route() runs it under the
+    /// invocation's deadline.
+    Task<Invoked> invoke(net::Request& req, const ThreadServices& services,
+                         std::chrono::steady_clock::time_point started) const;
     /// `path`: the target without its query.
     void record(unsigned shard, const net::Request& req, std::string_view path, int status,
                 std::string_view intent, std::chrono::steady_clock::time_point started) const;
