@@ -49,27 +49,17 @@ std::string_view error_code(http::status status) {
     }
 }
 
-/// A JSON answer without Content-Length: the server sets it (prepare_payload) on
-/// every answer it writes, and each time costs a field allocation.
-Response json_answer(const Request& req, http::status status, std::string body) {
-    Response res{status, req.version()};
-    res.set(http::field::content_type, "application/json");
-    res.keep_alive(req.keep_alive());
-    res.body() = std::move(body);
-    return res;
-}
-
 Response error(const Request& req, http::status status, std::string_view detail) {
-    return json_answer(req, status, error_body(status, detail));
+    return net::json_response(req, status, error_body(status, detail));
 }
 
 Response ok(const Request& req, const boost::json::value& body) {
-    return json_answer(req, http::status::ok, boost::json::serialize(body));
+    return net::json_response(req, http::status::ok, boost::json::serialize(body));
 }
 
 /// An answer whose body the store has already serialised.
 Response ok(const Request& req, std::string body) {
-    return json_answer(req, http::status::ok, std::move(body));
+    return net::json_response(req, http::status::ok, std::move(body));
 }
 
 /// {"id":"<id>","data":<data>}: what serialising that object gives, without

@@ -21,7 +21,9 @@ using Awaitable = boost::asio::awaitable<T>;
 /// answers anything else 400 and closes the connection (request smuggling).
 bool framing_acceptable(const Request& header, bool chunked) noexcept;
 
-/// A JSON response with keep-alive and version copied from the request.
+/// A JSON response in the request's HTTP version. Connection and Content-Length are the
+/// server's: it sets both on every answer it writes (each field set here would be a heap
+/// node allocated, then replaced).
 Response json_response(const Request& req, http::status status, std::string body);
 
 /// A keep-alive HTTP/1.1 request to a JSON API whose first field is Accept:
