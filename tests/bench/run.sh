@@ -153,6 +153,13 @@ peak_rss_mb() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 percent() { awk -v t="$1" -v hz="$hz" -v d="$duration" 'BEGIN { printf "%.0f", t * 100 / hz / d }'; }
+# Busy and total jiffies of all CPUs: how much of the whole machine a run used, every
+# process included (wrk, PostgreSQL's backends): 100 % means no core had any idle time left.
+machine_jiffies() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+machine_percent() {  # "BUSY0 TOTAL0" "BUSY1 TOTAL1"
+    awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ");
+        t = y[2] - x[2]; printf "%.0f", (t > 0 ? (y[1] - x[1]) * 100 / t : 0) }'
+}
 
 # check URL KIND INTENT EXPECTED: one request by hand; its answer must contain EXPECTED.
 check() {
@@ -202,16 +209,19 @@ declare -A result  # result[row.column]
 # measure ROW LABEL PID URL KIND INTENT [HELPER_PID]: warm-up, $runs runs, medians.
 measure() {
     local row=$1 label=$2 pid=$3 url=$4 kind=$5 intent=$6 helper=${7:-} i line t0 t1 h0 h1
-    local rps=() p50=() p99=() max=() cpu=() helper_cpu=() errors=0
+    local rps=() p50=() p99=() max=() cpu=() helper_cpu=() machine=() errors=0 m0 m1
     say "$label: warm-up ${warmup}s, $runs x ${duration}s"
     ((warmup > 0)) && wrk_once "$url" "$kind" "$intent" "$warmup" >/dev/null
     for ((i = 0; i < runs; i++)); do
         t0=$(cpu_ticks "$pid") h0=$([[ -n $helper ]] && cpu_ticks "$helper" || echo 0)
+        m0=$(machine_jiffies)
         line=$(wrk_once "$url" "$kind" "$intent" "$duration") || fail "$label: wrk failed"
+        m1=$(machine_jiffies)
         t1=$(cpu_ticks "$pid") h1=$([[ -n $helper ]] && cpu_ticks "$helper" || echo 0)
+        machine+=("$(machine_percent "$m0" "$m1")")
         cpu+=("$(percent $((t1 - t0)))")
         helper_cpu+=("$(percent $((h1 - h0)))")
-        say "  $line cpu=${cpu[-1]}% stub_cpu=${helper_cpu[-1]}%"
+        say "  $line cpu=${cpu[-1]}% stub_cpu=${helper_cpu[-1]}% machine=${machine[-1]}%"
         rps+=("$(field rps "$line")")
         p50+=("$(field p50_us "$line")")
         p99+=("$(field p99_us "$line")")
@@ -226,6 +236,7 @@ measure() {
     result[$row.max]=$(median "${max[@]}")
     result[$row.cpu]=$(median "${cpu[@]}")
     result[$row.helper_cpu]=$([[ -n $helper ]] && median "${helper_cpu[@]}" || echo -)
+    result[$row.machine]=$(median "${machine[@]}")
     result[$row.rss]=$(peak_rss_mb "$pid")
     result[$row.helper_rss]=$([[ -n $helper ]] && peak_rss_mb "$helper" || echo -)
     result[$row.errors]=$errors
@@ -365,21 +376,27 @@ row_stub_pg() {  # ROW: the stub row on PostgreSQL; stub-pg-unpipelined: STUB_PG
     stop "$stub_pid"
 }
 
-ceiling_run() {  # [pipelined]: one run of bench-pg-ceiling, its sets/s
-    local line
+ceiling_run() {  # [pipelined]: one run of bench-pg-ceiling, its sets/s (machine CPU % to a file)
+    local line m0 m1
+    m0=$(machine_jiffies)
     line=$("${server_pin[@]}" "$build/tests/bench/bench-pg-ceiling" "${pg_uri/\/postgres\?/\/ceiling?}" \
            "$connections" "$duration" "$@") || fail "bench-pg-ceiling failed"
-    say "  ${1:-by statement}: $line"
+    m1=$(machine_jiffies)
+    machine_percent "$m0" "$m1" >>"$tmp/machine.${1:-plain}"
+    echo >>"$tmp/machine.${1:-plain}"
+    say "  ${1:-by statement}: $line machine=$(tail -1 "$tmp/machine.${1:-plain}" | tr -d '\n')%"
     field sets_per_s "$line"
 }
 
-ceiling_row() {  # ROW LABEL RPS...: a row of sets/s medians without latencies
-    local row=$1 label=$2 col
-    shift 2
+ceiling_row() {  # ROW LABEL MODE RPS...: a row of sets/s medians without latencies
+    local row=$1 label=$2 mode=$3 col
+    shift 3
     result[$row.label]=$label
     result[$row.rps]=$(median "$@")
     for col in p50 p99 max; do result[$row.$col]=0; done
     for col in cpu rss helper_cpu helper_rss; do result[$row.$col]=-; done
+    # shellcheck disable=SC2046  # one number per line
+    result[$row.machine]=$(median $(cat "$tmp/machine.$mode"))
     result[$row.errors]=0
 }
 
@@ -392,10 +409,10 @@ row_pg_ceiling() {  # plain libpq upserts, batches of $connections, same server 
         piped+=("$(ceiling_run pipelined)")
     done
     ceiling_row pg-ceiling "libpq upsert loop (PostgreSQL ceiling), batches of $connections" \
-        "${plain[@]}"
+        plain "${plain[@]}"
     ceiling_row pg-ceiling-pipelined \
         "libpq upsert pipeline (PostgreSQL ceiling), batches of $connections in one round trip" \
-        "${piped[@]}"
+        pipelined "${piped[@]}"
 }
 
 # ------------------------------------------------------------------ report
@@ -419,16 +436,22 @@ report() {
         "/ persistence rows' stub on the $stub_cpu CPU;" \
         "load average at start: $load_start, end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
+    # machine CPU %: of all $(nproc) cores together, every process counted (wrk, the stub,
+    # PostgreSQL); µs/req: that CPU time per request, what a row costs the machine.
     echo "| row | req/s | p50 ms | p99 ms | max ms | server CPU % | peak RSS MB |" \
-        "stub CPU % | stub RSS MB | errors |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "stub CPU % | stub RSS MB | machine CPU % | machine CPU µs/req | errors |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for row in ceiling tell tell-quiet persistence persistence-tls peer peer-persistence stub stub-pg \
         stub-pg-unpipelined pg-ceiling pg-ceiling-pipelined; do
         have "$row" || continue
-        printf '| %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${result[$row.label]}" \
+        printf '| %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+            "${result[$row.label]}" \
             "${result[$row.rps]}" "$(ms "${result[$row.p50]}")" "$(ms "${result[$row.p99]}")" \
             "$(ms "${result[$row.max]}")" "${result[$row.cpu]}" "${result[$row.rss]}" \
-            "${result[$row.helper_cpu]}" "${result[$row.helper_rss]}" "${result[$row.errors]}"
+            "${result[$row.helper_cpu]}" "${result[$row.helper_rss]}" "${result[$row.machine]}" \
+            "$(awk -v m="${result[$row.machine]}" -v r="${result[$row.rps]}" -v n="$(nproc)" \
+                'BEGIN { if (r > 0) printf "%.1f", m / 100 * n * 1e6 / r; else print "-" }')" \
+            "${result[$row.errors]}"
     done
     echo
     echo "| target | measured | wanted | |"
