@@ -341,11 +341,8 @@ Response StubApi::answer(const Request& req, Operation::Kind kind, StoreResult& 
             return got(req, r);
         case Operation::Kind::get_all:
             return ok(req, std::move(r.data));
-        case Operation::Kind::remove: {
-            Response res{http::status::no_content, req.version()};
-            res.keep_alive(req.keep_alive());
-            return res;
-        }
+        case Operation::Kind::remove:
+            return Response{http::status::no_content, req.version()};  // the server sets Connection
         default: {
             Response res = ok(req, stored_answer(r.id, r.data));
             tag(res, r.version);

@@ -382,9 +382,10 @@ ceiling_run() {  # [pipelined]: one run of bench-pg-ceiling, its sets/s (machine
     line=$("${server_pin[@]}" "$build/tests/bench/bench-pg-ceiling" "${pg_uri/\/postgres\?/\/ceiling?}" \
            "$connections" "$duration" "$@") || fail "bench-pg-ceiling failed"
     m1=$(machine_jiffies)
-    machine_percent "$m0" "$m1" >>"$tmp/machine.${1:-plain}"
-    echo >>"$tmp/machine.${1:-plain}"
-    say "  ${1:-by statement}: $line machine=$(tail -1 "$tmp/machine.${1:-plain}" | tr -d '\n')%"
+    local machine
+    machine=$(machine_percent "$m0" "$m1")
+    echo "$machine" >>"$tmp/machine.${1:-plain}"
+    say "  ${1:-by statement}: $line machine=$machine%"
     field sets_per_s "$line"
 }
 

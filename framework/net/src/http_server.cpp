@@ -446,17 +446,18 @@ Awaitable<void> HttpServer::Impl::serve(Worker& w, Connection& c, Stream& stream
         if (res.chunked()) {  // never with a string body's known size, but keep it correct
             auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
             written = wec;
-        } else if constexpr (is_tls<Stream>) {
-            // One buffer, so one TLS record (an ssl stream writes a sequence's buffers one by one).
-            serialize_header(res, head);
-            head += res.body();
-            auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(head), use_tuple);
-            written = wec;
         } else {
             serialize_header(res, head);
-            std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(res.body())};
-            auto [wec, wn] = co_await asio::async_write(stream, message, use_tuple);
-            written = wec;
+            if constexpr (is_tls<Stream>) {
+                // One buffer, so one TLS record (an ssl stream writes a sequence's buffers one by one).
+                head += res.body();
+                auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(head), use_tuple);
+                written = wec;
+            } else {
+                std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(res.body())};
+                auto [wec, wn] = co_await asio::async_write(stream, message, use_tuple);
+                written = wec;
+            }
         }
         if (written || !keep_alive) co_return;
     }
