@@ -99,6 +99,12 @@ if (($(nproc) >= 2)); then
 else
     server_pin=() client_pin=()
 fi
+wrk_pin=("${client_pin[@]}")
+# The PostgreSQL rows pin nothing: three busy parties (wrk, the stub, PostgreSQL's
+# backend) share two cores. A pinned stub drew the backend onto its own core (the
+# scheduler wakes it where its waker runs: CPU 1 81 % busy, CPU 0 32 %), and
+# PostgreSQL pinned beside wrk starved; see docs/performance.md.
+pg_pin=()
 
 # A port below the ephemeral range (where client sockets' local ends live) used by no
 # socket in any state.
@@ -122,6 +128,7 @@ start() {
     shift 2
     local -a on=("${server_pin[@]}")
     [[ ${pin:-server} == client ]] && on=("${client_pin[@]}")
+    [[ ${pin:-server} == none ]] && on=()
     "${on[@]}" "$@" >"$tmp/$name.log" 2>&1 &
     started=$!
     pids+=("$started")
@@ -197,7 +204,7 @@ lua_body() {
 # wrk_once URL KIND INTENT SECONDS: prints invoke.lua's BENCH_RESULT line.
 wrk_once() {
     BENCH_KIND=$2 BENCH_INTENT=$3 BENCH_TOKENS=$tmp/tokens \
-        "${client_pin[@]}" wrk -t1 -c"$connections" -d"$4s" --timeout 5s \
+        "${wrk_pin[@]}" wrk -t1 -c"$connections" -d"$4s" --timeout 5s \
         -s "$bench/invoke.lua" "$1" | grep '^BENCH_RESULT'
 }
 
@@ -206,41 +213,88 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int(
 
 declare -A result  # result[row.column]
 
+declare -A spec  # spec[row.field]: what measure_run needs of a row
+declare -A runs_of  # runs_of[row.column]: the row's figure of each run so far, in order
+
 # measure ROW LABEL PID URL KIND INTENT [HELPER_PID]: warm-up, $runs runs, medians.
 measure() {
-    local row=$1 label=$2 pid=$3 url=$4 kind=$5 intent=$6 helper=${7:-} i line t0 t1 h0 h1
-    local rps=() p50=() p99=() max=() cpu=() helper_cpu=() machine=() errors=0 m0 m1
-    say "$label: warm-up ${warmup}s, $runs x ${duration}s"
-    ((warmup > 0)) && wrk_once "$url" "$kind" "$intent" "$warmup" >/dev/null
+    local i
+    measure_setup "$@"
+    for ((i = 0; i < runs; i++)); do measure_run "$1"; done
+    measure_done "$1"
+}
+
+# measure_setup ROW LABEL PID URL KIND INTENT [HELPER_PID]: the row's warm-up; its runs
+# follow (measure_run), maybe interleaved with other rows' (measure_rounds).
+measure_setup() {
+    local row=$1 col
+    spec[$row.label]=$2 spec[$row.pid]=$3 spec[$row.url]=$4 spec[$row.kind]=$5
+    spec[$row.intent]=$6 spec[$row.helper]=${7:-}
+    for col in rps p50 p99 max cpu helper_cpu machine errors; do runs_of[$row.$col]=; done
+    say "$2: warm-up ${warmup}s, $runs x ${duration}s"
+    ((warmup > 0)) && wrk_once "$4" "$5" "$6" "$warmup" >/dev/null
+    return 0
+}
+
+measure_run() {  # ROW: one run of wrk against it
+    local row=$1 line t0 t1 h0 h1 m0 m1 cpu helper_cpu machine
+    local pid=${spec[$row.pid]} helper=${spec[$row.helper]}
+    t0=$(cpu_ticks "$pid") h0=$([[ -n $helper ]] && cpu_ticks "$helper" || echo 0)
+    m0=$(machine_jiffies)
+    line=$(wrk_once "${spec[$row.url]}" "${spec[$row.kind]}" "${spec[$row.intent]}" "$duration") ||
+        fail "${spec[$row.label]}: wrk failed"
+    m1=$(machine_jiffies)
+    t1=$(cpu_ticks "$pid") h1=$([[ -n $helper ]] && cpu_ticks "$helper" || echo 0)
+    machine=$(machine_percent "$m0" "$m1") cpu=$(percent $((t1 - t0)))
+    helper_cpu=$(percent $((h1 - h0)))
+    say "  $row: $line cpu=$cpu% stub_cpu=$helper_cpu% machine=$machine%"
+    runs_of[$row.rps]+=" $(field rps "$line")"
+    runs_of[$row.p50]+=" $(field p50_us "$line")"
+    runs_of[$row.p99]+=" $(field p99_us "$line")"
+    runs_of[$row.max]+=" $(field max_us "$line")"
+    runs_of[$row.cpu]+=" $cpu" runs_of[$row.helper_cpu]+=" $helper_cpu"
+    runs_of[$row.machine]+=" $machine"
+    runs_of[$row.errors]+=" $(($(field socket_errors "$line") + $(field non2xx "$line")))"
+}
+
+# measure_rounds ROW...: $runs rounds, each one run of every ROW in turn, so that
+# rows compared with each other see the same minutes of this VM (its speed drifts).
+measure_rounds() {
+    local i row
     for ((i = 0; i < runs; i++)); do
-        t0=$(cpu_ticks "$pid") h0=$([[ -n $helper ]] && cpu_ticks "$helper" || echo 0)
-        m0=$(machine_jiffies)
-        line=$(wrk_once "$url" "$kind" "$intent" "$duration") || fail "$label: wrk failed"
-        m1=$(machine_jiffies)
-        t1=$(cpu_ticks "$pid") h1=$([[ -n $helper ]] && cpu_ticks "$helper" || echo 0)
-        machine+=("$(machine_percent "$m0" "$m1")")
-        cpu+=("$(percent $((t1 - t0)))")
-        helper_cpu+=("$(percent $((h1 - h0)))")
-        say "  $line cpu=${cpu[-1]}% stub_cpu=${helper_cpu[-1]}% machine=${machine[-1]}%"
-        rps+=("$(field rps "$line")")
-        p50+=("$(field p50_us "$line")")
-        p99+=("$(field p99_us "$line")")
-        max+=("$(field max_us "$line")")
-        errors=$((errors + $(field socket_errors "$line") + $(field non2xx "$line")))
+        for row in "$@"; do measure_run "$row"; done
     done
-    kill -0 "$pid" 2>/dev/null || fail "$label: server died under load"
-    result[$row.label]=$label
-    result[$row.rps]=$(median "${rps[@]}")
-    result[$row.p50]=$(median "${p50[@]}")
-    result[$row.p99]=$(median "${p99[@]}")
-    result[$row.max]=$(median "${max[@]}")
-    result[$row.cpu]=$(median "${cpu[@]}")
-    result[$row.helper_cpu]=$([[ -n $helper ]] && median "${helper_cpu[@]}" || echo -)
-    result[$row.machine]=$(median "${machine[@]}")
+}
+
+measure_done() {  # ROW: its medians into result[]
+    local row=$1 col pid=${spec[$1.pid]} helper=${spec[$1.helper]}
+    kill -0 "$pid" 2>/dev/null || fail "${spec[$row.label]}: server died under load"
+    result[$row.label]=${spec[$row.label]}
+    # shellcheck disable=SC2086  # one number per word
+    for col in rps p50 p99 max cpu machine; do result[$row.$col]=$(median ${runs_of[$row.$col]}); done
+    # shellcheck disable=SC2086
+    result[$row.helper_cpu]=$([[ -n $helper ]] && median ${runs_of[$row.helper_cpu]} || echo -)
     result[$row.rss]=$(peak_rss_mb "$pid")
     result[$row.helper_rss]=$([[ -n $helper ]] && peak_rss_mb "$helper" || echo -)
-    result[$row.errors]=$errors
+    # shellcheck disable=SC2086
+    result[$row.errors]=$(printf '%s\n' ${runs_of[$row.errors]} | awk '{ s += $1 } END { print s + 0 }')
 }
+
+# paired_ratio A B: the median over rounds of A's req/s / B's in the same round (rows
+# measured by measure_rounds), or the ratio of medians when they were not interleaved.
+paired_ratio() {
+    local -a a b
+    read -ra a <<<"${runs_of[$1.rps]:-}"
+    read -ra b <<<"${runs_of[$2.rps]:-}"
+    if [[ ${interleaved[$1]:-} == "${interleaved[$2]:-x}" ]] && ((${#a[@]} == ${#b[@]})); then
+        local i r=()
+        for ((i = 0; i < ${#a[@]}; i++)); do r+=("$(ratio "${a[i]}" "${b[i]}")"); done
+        median "${r[@]}"
+    else
+        ratio "${result[$1.rps]}" "${result[$2.rps]}"
+    fi
+}
+declare -A interleaved  # interleaved[row]: the group it was measured in, rounds shared
 
 start_stub() {  # NAME CPU [tls]
     local port scheme=http tls=()
@@ -274,11 +328,11 @@ make_pki() {
         -days 1 -extfile "$d/ext" -out "$d/cert.pem" 2>/dev/null
 }
 
-start_hello() {  # LOG_LEVEL [PERSISTENCE_URL [CA_FILE]]
+start_hello() {  # LOG_LEVEL [PERSISTENCE_URL [CA_FILE]]  (its log: $tmp/${hello_name:-hello}.log)
     local port ca=()
     port=$(free_port)
     [[ -n ${3:-} ]] && ca=(TLS_CA_FILE="$3")
-    start hello "http://127.0.0.1:$port/k8s/readiness" env HTTP_HOST=127.0.0.1 HTTP_PORT="$port" \
+    start "${hello_name:-hello}" "http://127.0.0.1:$port/k8s/readiness" env HTTP_HOST=127.0.0.1 HTTP_PORT="$port" \
         HTTP_THREADS="$server_threads" LOG_LEVEL="$1" SERVICE_PERSISTENCE_URL="${2:-$stub_url}" \
         "${ca[@]}" "$build/skills/hello/hello-skill" --config "$root/config/skill.conf"
     hello_pid=$started hello_url=http://127.0.0.1:$port/v1/hello
@@ -292,22 +346,34 @@ start_peer() {
     peer_pid=$started peer_url=http://127.0.0.1:$port/
 }
 
-row_ceiling() {
-    local port
-    port=$(free_port)
-    start ceiling "http://127.0.0.1:$port/" \
-        "$build/tests/bench/bench-ceiling" --port "$port" --threads "$server_threads"
-    local pid=$started url=http://127.0.0.1:$port/v1/hello
-    check "$url" skill BENCH_TELL '"TELL"'
-    measure ceiling "ceiling (Beast on tcp::socket, fixed body)" "$pid" "$url" skill BENCH_TELL
-    stop "$pid"
-}
-
-row_tell() {  # ROW LOG_LEVEL
-    start_hello "$2" http://127.0.0.1:9
-    check "$hello_url" skill BENCH_TELL '"TELL"'
-    measure "$1" "TELL hello-skill (LOG_LEVEL=$2)" "$hello_pid" "$hello_url" skill BENCH_TELL
-    stop "$hello_pid"
+# ceiling, tell, tell-quiet: their servers side by side (each pinned as always; only
+# the one under load is busy), measured in rounds (measure_rounds), so that each
+# TELL / ceiling ratio pairs runs of the same minute.
+row_tell_group() {  # ROW...: some of ceiling tell tell-quiet
+    local row port url level pids=()
+    for row in "$@"; do
+        if [[ $row == ceiling ]]; then
+            port=$(free_port)
+            start ceiling "http://127.0.0.1:$port/" \
+                "$build/tests/bench/bench-ceiling" --port "$port" --threads "$server_threads"
+            url=http://127.0.0.1:$port/v1/hello
+            check "$url" skill BENCH_TELL '"TELL"'
+            measure_setup ceiling "ceiling (Beast on tcp::socket, fixed body)" "$started" "$url" \
+                skill BENCH_TELL
+        else
+            level=$log_level
+            [[ $row == tell-quiet ]] && level=warning
+            hello_name=$row start_hello "$level" http://127.0.0.1:9
+            check "$hello_url" skill BENCH_TELL '"TELL"'
+            measure_setup "$row" "TELL hello-skill (LOG_LEVEL=$level)" "$hello_pid" "$hello_url" \
+                skill BENCH_TELL
+        fi
+        pids+=("${spec[$row.pid]}")
+        interleaved[$row]=tell
+    done
+    measure_rounds "$@"
+    for row in "$@"; do measure_done "$row"; done
+    for row in "${pids[@]}"; do stop "$row"; done
 }
 
 row_persistence() {
@@ -369,23 +435,26 @@ row_stub_pg() {  # ROW: the stub row on PostgreSQL; stub-pg-unpipelined: STUB_PG
     ensure_pg || return 0
     local row=$1 pipeline=on label="stub on PostgreSQL: durable sets, $connections clients"
     [[ $row == stub-pg ]] || pipeline=off label+=", unpipelined"
-    STUB_PG_PIPELINE=$pipeline stub_db=${pg_uri/\/postgres\?/\/stub?} start_stub "$row" server
+    STUB_PG_PIPELINE=$pipeline stub_db=${pg_uri/\/postgres\?/\/stub?} start_stub "$row" none
     local url=$stub_url/v1/persistence/entry
     check "$url" stub - '"visits":1'
+    wrk_pin=("${pg_pin[@]}")
     measure "$row" "$label" "$stub_pid" "$url" stub -
+    wrk_pin=("${client_pin[@]}")
     stop "$stub_pid"
 }
 
-ceiling_run() {  # [pipelined]: one run of bench-pg-ceiling, its sets/s (machine CPU % to a file)
-    local line m0 m1
+ceiling_run() {  # MODE BATCH [pipelined]: one run of bench-pg-ceiling, its sets/s (machine CPU % to a file)
+    local mode=$1 batch=$2 line m0 m1
+    shift 2
     m0=$(machine_jiffies)
-    line=$("${server_pin[@]}" "$build/tests/bench/bench-pg-ceiling" "${pg_uri/\/postgres\?/\/ceiling?}" \
-           "$connections" "$duration" "$@") || fail "bench-pg-ceiling failed"
+    line=$("${pg_pin[@]}" "$build/tests/bench/bench-pg-ceiling" "${pg_uri/\/postgres\?/\/ceiling?}" \
+           "$batch" "$duration" "$@") || fail "bench-pg-ceiling failed"
     m1=$(machine_jiffies)
     local machine
     machine=$(machine_percent "$m0" "$m1")
-    echo "$machine" >>"$tmp/machine.${1:-plain}"
-    say "  ${1:-by statement}: $line machine=$machine%"
+    echo "$machine" >>"$tmp/machine.$mode"
+    say "  $mode: $line machine=$machine%"
     field sets_per_s "$line"
 }
 
@@ -403,17 +472,24 @@ ceiling_row() {  # ROW LABEL MODE RPS...: a row of sets/s medians without latenc
 
 row_pg_ceiling() {  # plain libpq upserts, batches of $connections, same server settings
     ensure_pg || return 0
-    local plain=() piped=() i
-    say "pg-ceiling: $runs x ${duration}s, statement by statement and pipelined, alternating"
+    local plain=() piped=() half=() i
+    say "pg-ceiling: $runs x ${duration}s, statement by statement, pipelined and pipelined in" \
+        "half batches, alternating"
     for ((i = 0; i < runs; i++)); do
-        plain+=("$(ceiling_run)")
-        piped+=("$(ceiling_run pipelined)")
+        plain+=("$(ceiling_run plain "$connections")")
+        piped+=("$(ceiling_run pipelined "$connections" pipelined)")
+        half+=("$(ceiling_run half $((connections / 2)) pipelined)")
     done
     ceiling_row pg-ceiling "libpq upsert loop (PostgreSQL ceiling), batches of $connections" \
         plain "${plain[@]}"
     ceiling_row pg-ceiling-pipelined \
         "libpq upsert pipeline (PostgreSQL ceiling), batches of $connections in one round trip" \
         pipelined "${piped[@]}"
+    # What the stub's batches hold: of $connections clients each waiting for its set, the
+    # half whose batch commits while the other half's is formed (docs/performance.md).
+    ceiling_row pg-ceiling-half \
+        "libpq upsert pipeline (PostgreSQL ceiling), batches of $((connections / 2)) in one round trip" \
+        half "${half[@]}"
 }
 
 # ------------------------------------------------------------------ report
@@ -434,6 +510,7 @@ report() {
     local row
     echo "wrk 1 thread, $connections connections, ${duration}s x $runs (median), warm-up ${warmup}s;" \
         "server threads $server_threads; pinned: ${server_pin[*]:-no} / wrk ${client_pin[*]:-no}" \
+        "(PostgreSQL rows: nothing pinned)" \
         "/ persistence rows' stub on the $stub_cpu CPU;" \
         "load average at start: $load_start, end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
@@ -443,7 +520,7 @@ report() {
         "stub CPU % | stub RSS MB | machine CPU % | machine CPU µs/req | errors |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for row in ceiling tell tell-quiet persistence persistence-tls peer peer-persistence stub stub-pg \
-        stub-pg-unpipelined pg-ceiling pg-ceiling-pipelined; do
+        stub-pg-unpipelined pg-ceiling pg-ceiling-pipelined pg-ceiling-half; do
         have "$row" || continue
         printf '| %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
             "${result[$row.label]}" \
@@ -457,12 +534,12 @@ report() {
     echo
     echo "| target | measured | wanted | |"
     echo "|---|---:|---:|---|"
+    # Paired: the median of each round's ratio when the rows were measured in rounds.
     if have ceiling && have tell; then
-        target "TELL / ceiling req/s" "$(ratio "${result[tell.rps]}" "${result[ceiling.rps]}")" ">=" 0.85
+        target "TELL / ceiling req/s" "$(paired_ratio tell ceiling)" ">=" 0.85
     fi
     if have tell-quiet && have ceiling; then
-        target "TELL (warning logs) / ceiling req/s" \
-            "$(ratio "${result[tell-quiet.rps]}" "${result[ceiling.rps]}")" ">=" 0.85
+        target "TELL (warning logs) / ceiling req/s" "$(paired_ratio tell-quiet ceiling)" ">=" 0.85
     fi
     have tell && target "TELL p99 ms" "$(ms "${result[tell.p99]}")" "<=" 1
     if have persistence && have peer-persistence; then
@@ -488,6 +565,11 @@ report() {
         target "stub on PostgreSQL / fastest libpq ceiling sets/s" \
             "$(ratio "${result[stub-pg.rps]}" "$fastest")" ">=" 0.8
     fi
+    if have stub-pg && have pg-ceiling-half; then
+        printf '| %s | %s | %s | %s |\n' \
+            "stub on PostgreSQL / pipelined ceiling at the stub's batch size (information)" \
+            "$(ratio "${result[stub-pg.rps]}" "${result[pg-ceiling-half.rps]}")" "-" "-"
+    fi
     return 0
 }
 
@@ -501,11 +583,17 @@ for ((i = 1; i <= connections; i++)); do
 done >"$tmp/tokens"
 
 stub_url=http://127.0.0.1:9
+tell_group=()
+for row in $rows; do
+    case $row in ceiling | tell | tell-quiet) tell_group+=("$row") ;; esac
+done
 for row in $rows; do
     case $row in
-    ceiling) row_ceiling ;;
-    tell) row_tell tell "$log_level" ;;
-    tell-quiet) row_tell tell-quiet warning ;;
+    ceiling | tell | tell-quiet)
+        # All three at the place of the first, in rounds.
+        ((${#tell_group[@]})) && row_tell_group "${tell_group[@]}"
+        tell_group=()
+        ;;
     persistence) row_persistence ;;
     persistence-tls) row_persistence_tls ;;
     peer) row_peer ;;
