@@ -30,7 +30,7 @@ namespace http = net::http;
 /// rest is malformed, over a limit or truncated (the server answers those itself).
 inline std::optional<net::Request> next_request(std::string_view& bytes, std::size_t header_limit,
                                                 std::size_t body_limit) {
-    http::request_parser<http::string_body> parser;
+    http::request_parser<http::string_body, net::FieldAllocator<char>> parser;  // as the server
     parser.header_limit(static_cast<std::uint32_t>(header_limit));
     parser.body_limit(body_limit);
     parser.eager(true);

@@ -32,9 +32,12 @@ struct Fixture {
         server.start();
     }
 
-    // "/sleep/N" waits N ms before answering; everything else echoes method, target and body.
+    // "/sleep/N" waits N ms before answering; "/field" answers the X-Echo field's value;
+    // everything else echoes method, target and body.
     net::Awaitable<net::Response> handle(net::Request& req) {
         std::string target(req.target());
+        if (target == "/field")
+            co_return net::json_response(req, net::http::status::ok, std::string(req["X-Echo"]));
         if (target.rfind("/sleep/", 0) == 0) {
             asio::steady_timer timer(co_await asio::this_coro::executor);
             timer.expires_after(std::chrono::milliseconds(std::stoi(target.substr(7))));
@@ -59,6 +62,21 @@ TEST_CASE("keep-alive: many requests on one connection") {
         REQUIRE(res.keep_alive);
     }
     REQUIRE(f.handled == 200);
+}
+
+TEST_CASE("keep-alive: each request's fields are its own, small or larger than the arena") {
+    // A connection's requests share one arena for their fields (net/field_arena.hpp),
+    // reset between them; a header larger than it spills over to the heap.
+    Fixture f;
+    test::RawClient client(f.port());
+    for (std::size_t size : {10, 5000, 3, 2900, 7000, 1}) {  // all under the 8 KiB header limit
+        const std::string value(size, static_cast<char>('a' + size % 26));
+        client.send("GET /field HTTP/1.1\r\nHost: x\r\nX-Echo: " + value + "\r\n\r\n");
+        auto res = client.read();
+        REQUIRE(res.status == 200);
+        REQUIRE(res.body == value);
+        REQUIRE(res.keep_alive);
+    }
 }
 
 TEST_CASE("pipelined requests are answered in order") {

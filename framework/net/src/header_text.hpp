@@ -2,8 +2,7 @@
 // Pieces of an HTTP/1.1 header written as text, exactly as Beast's serializer
 // writes them (shared by the server's answers and the client's requests: Beast's
 // generic buffer sequences cost more CPU than the rest of a small exchange).
-#include <boost/beast/http/fields.hpp>
-
+#include <skill/net/http.hpp>
 #include <string>
 
 namespace skill::net::detail {
@@ -17,7 +16,7 @@ inline void append_http_version(std::string& out, unsigned version) {
 }
 
 /// Every field as "Name: value\r\n", then the empty line that ends the header.
-inline void append_fields(std::string& out, const boost::beast::http::fields& fields) {
+inline void append_fields(std::string& out, const Fields& fields) {
     for (const auto& field : fields) {
         out += field.name_string();
         out += ": ";

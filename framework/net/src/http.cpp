@@ -17,9 +17,11 @@ bool framing_acceptable(const Request& header, bool chunked) noexcept {
 }
 
 Response json_response(const Request& req, http::status status, std::string body) {
-    Response res{status, req.version()};
+    Response res(std::piecewise_construct, std::make_tuple(std::move(body)),
+                 std::make_tuple(req.get_allocator()));
+    res.result(status);
+    res.version(req.version());
     res.set(http::field::content_type, "application/json");
-    res.body() = std::move(body);
     return res;
 }
 

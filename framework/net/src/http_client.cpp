@@ -672,7 +672,7 @@ Awaitable<ClientResult> HttpClient::send(const Url& to, Request request,
     const std::string head = serialize_header(request);
     const Message message{asio::buffer(head), asio::const_buffer(), asio::const_buffer(),
                           asio::buffer(request.body())};
-    http::response_parser<http::string_body> parser;
+    http::response_parser<http::string_body, FieldAllocator<char>> parser;
     auto ec =
         co_await impl_->exchange(origin, message, parser, timeout, is_idempotent(request.method()));
     if (ec) co_return ClientResult{ec, {}};

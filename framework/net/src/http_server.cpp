@@ -79,13 +79,16 @@ void serialize_header(const Response& res, std::string& out) {
     detail::append_fields(out, res.base());
 }
 
+/// How the server reads a request: its fields from the connection's arena.
+using RequestParser = http::request_parser<http::string_body, FieldAllocator<char>>;
+
 /// Parses a request whose header is already buffered, without an async operation:
 /// a small request arrives in one segment, and each Beast async read would cost a
 /// composed operation and a post. Returns false (parser untouched) when the header
 /// is incomplete; sets the header's size, and an error unless the parse went well
 /// (an incomplete body is no error: the caller reads the rest).
-bool parse_buffered(http::request_parser<http::string_body>& parser, beast::flat_buffer& buffer,
-                    std::size_t& header_bytes, beast::error_code& ec) {
+bool parse_buffered(RequestParser& parser, beast::flat_buffer& buffer, std::size_t& header_bytes,
+                    beast::error_code& ec) {
     const std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
     const auto end = data.find("\r\n\r\n");
     if (end == std::string_view::npos) return false;
@@ -364,6 +367,7 @@ Awaitable<void> HttpServer::Impl::serve(Worker& w, Connection& c, Stream& stream
     const auto& limits = options.limits;
     beast::flat_buffer buffer;
     std::string head;  // the answers' header, reused
+    FieldArena arena;  // each request's fields and its answer's (net/field_arena.hpp)
     unsigned served = 0;
     for (;;) {
         c.busy = false;
@@ -380,7 +384,10 @@ Awaitable<void> HttpServer::Impl::serve(Worker& w, Connection& c, Stream& stream
 
         // Read phase: the whole request within read_timeout. A slow client is cut
         // off: the sweeper closes the socket on expiry, so there is no 408 to send.
-        http::request_parser<http::string_body> parser;
+        // The last request's fields and answer are gone: their arena starts over.
+        arena.reset();
+        RequestParser parser(std::piecewise_construct, std::make_tuple(),
+                             std::make_tuple(FieldAllocator<char>(&arena)));
         parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
         parser.body_limit(limits.max_body_bytes);
         c.deadline = Clock::now() + limits.read_timeout;

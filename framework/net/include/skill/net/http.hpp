@@ -5,12 +5,15 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <skill/net/field_arena.hpp>
 
 namespace skill::net {
 
 namespace http = boost::beast::http;
-using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
+/// Header fields allocated by FieldAllocator: the server's from its connection's arena.
+using Fields = http::basic_fields<FieldAllocator<char>>;
+using Request = http::request<http::string_body, Fields>;
+using Response = http::response<http::string_body, Fields>;
 template <class T>
 using Awaitable = boost::asio::awaitable<T>;
 
@@ -21,9 +24,9 @@ using Awaitable = boost::asio::awaitable<T>;
 /// answers anything else 400 and closes the connection (request smuggling).
 bool framing_acceptable(const Request& header, bool chunked) noexcept;
 
-/// A JSON response in the request's HTTP version. Connection and Content-Length are the
-/// server's: it sets both on every answer it writes (each field set here would be a heap
-/// node allocated, then replaced).
+/// A JSON response in the request's HTTP version, its fields where the request's are
+/// (the connection's arena). Connection and Content-Length are the server's: it sets
+/// both on every answer it writes.
 Response json_response(const Request& req, http::status status, std::string body);
 
 /// A keep-alive HTTP/1.1 request to a JSON API whose first field is Accept:
