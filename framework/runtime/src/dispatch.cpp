@@ -124,6 +124,7 @@ Task<Outcome> Dispatcher::invoke(InvocationInput input) const {
                          {"traceId", ctx.trace_id()},
                          {"spanId", input.span_id}});
     out.intent = std::move(intent);
+    out.ended = ended;
     co_return out;
 }
 

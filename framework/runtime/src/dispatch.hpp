@@ -27,6 +27,9 @@ struct Outcome {
     std::string error;   // for the log line (never contains a token)
     bool persistence_failed = false;
     bool partner_failed = false;  // a PartnerError escaped: the apology (like persistence_failed)
+    // When the handler's answer was ready (unset: the invocation ended before a handler
+    // ran). The request log's duration and the metrics use it too: one clock read, not three.
+    std::chrono::steady_clock::time_point ended{};
 };
 
 struct InvocationInput {

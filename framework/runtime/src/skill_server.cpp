@@ -115,14 +115,16 @@ net::Awaitable<net::Response> Router::route(net::Request& req, ThreadServices se
         throw;
     }
     record(services.shard, req, path, static_cast<int>(out.response.result_int()),
-           dispatcher_.intent_label(out.intent), started);
+           dispatcher_.intent_label(out.intent), started, out.ended);
     co_return std::move(out.response);
 }
 
 void Router::record(unsigned shard, const net::Request& req, std::string_view path, int status,
-                    std::string_view intent, std::chrono::steady_clock::time_point started) const {
+                    std::string_view intent, std::chrono::steady_clock::time_point started,
+                    std::chrono::steady_clock::time_point ended) const {
     RequestLabels labels{method_label(req.method()), uri_label(path), status, intent};
-    metrics_.request_finished(shard, labels, std::chrono::steady_clock::now() - started);
+    if (ended == std::chrono::steady_clock::time_point{}) ended = std::chrono::steady_clock::now();
+    metrics_.request_finished(shard, labels, ended - started);
 }
 
 std::string_view Router::uri_label(std::string_view path) const {
@@ -181,7 +183,7 @@ Task<Router::Invoked> Router::invoke(net::Request& req, const ThreadServices& se
     if (!authorised(req)) {
         log::warning("http", "access denied",
                      {{"path", loggable_path(req.target())}, {"traceId", trace.trace_id()}, {"spanId", trace.span_id()}});
-        co_return Invoked{answer(req, http::status::unauthorized, R"({"text":"Access denied"})"), {}};
+        co_return Invoked{answer(req, http::status::unauthorized, R"({"text":"Access denied"})"), {}, {}};
     }
     // A named input: GCC 12 destroys some temporaries of a co_await full-expression twice.
     auto trace_headers = [&trace] { return trace.headers(); };
@@ -193,8 +195,10 @@ Task<Router::Invoked> Router::invoke(net::Request& req, const ThreadServices& se
     const bool apologised = out.persistence_failed || out.partner_failed;
     if (apologised) metrics_.unavailable_answer(services.shard);
 
-    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - started).count();
+    // The dispatcher's reading of the clock when the answer was ready, if it got that far.
+    const auto ended =
+        out.ended != std::chrono::steady_clock::time_point{} ? out.ended : std::chrono::steady_clock::now();
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(ended - started).count();
     auto level = out.status >= 500 || apologised ? log::Level::error
                  : out.status >= 400                           ? log::Level::warning
                                                                : log::Level::info;
@@ -209,7 +213,7 @@ Task<Router::Invoked> Router::invoke(net::Request& req, const ThreadServices& se
                     {"spanId", trace.span_id()}});
     auto res = answer(req, static_cast<http::status>(out.status), std::move(out.body));
     res.set("X-B3-TraceId", trace.trace_id());
-    co_return Invoked{std::move(res), std::move(out.intent)};
+    co_return Invoked{std::move(res), std::move(out.intent), ended};
 }
 
 }  // namespace skill::runtime
