@@ -46,7 +46,7 @@ Task<Outcome> Dispatcher::invoke(InvocationInput input) const {
     Invocation invocation;
     try {
         const ParseLimits limits{.max_depth = settings_.skill.max_json_depth};
-        invocation = parse_invocation(input.body, limits);
+        parse_invocation(input.body, limits, invocation);
     } catch (const ProtocolError& e) {
         co_return error(code_bad_request, "Invalid request format", e.what(), e.what());
     }

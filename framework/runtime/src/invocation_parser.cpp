@@ -340,9 +340,14 @@ Invocation parse_invocation_tree(std::string_view body, const ParseLimits& limit
 
 }  // namespace detail
 
+void parse_invocation(std::string_view body, const ParseLimits& limits, Invocation& into) {
+    // A declined fast path may have left a partial result: the tree path replaces it.
+    if (!detail::parse_fast_into(body, limits, into)) into = detail::parse_invocation_tree(body, limits);
+}
+
 Invocation parse_invocation(std::string_view body, const ParseLimits& limits) {
     Invocation inv;
-    if (!detail::parse_fast_into(body, limits, inv)) inv = detail::parse_invocation_tree(body, limits);
+    parse_invocation(body, limits, inv);
     return inv;
 }
 

@@ -25,6 +25,9 @@ struct ParseLimits {
 /// Throws ProtocolError for anything that is not a valid invocation; unknown fields are ignored.
 /// Tries the fast path first and falls back to the tree-based one (see detail below).
 Invocation parse_invocation(std::string_view body, const ParseLimits& limits = {});
+/// The same into `into`, a default-constructed Invocation (the dispatcher's: no move of the
+/// whole model on the way).
+void parse_invocation(std::string_view body, const ParseLimits& limits, Invocation& into);
 
 namespace detail {
 
