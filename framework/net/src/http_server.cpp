@@ -27,8 +27,8 @@
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <ctime>
 #include <array>
+#include <ctime>
 #include <optional>
 #include <stdexcept>
 #include <thread>
