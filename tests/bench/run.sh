@@ -100,11 +100,10 @@ else
     server_pin=() client_pin=()
 fi
 wrk_pin=("${client_pin[@]}")
-# The PostgreSQL rows pin nothing: three busy parties (wrk, the stub, PostgreSQL's
-# backend) share two cores. A pinned stub drew the backend onto its own core (the
-# scheduler wakes it where its waker runs: CPU 1 81 % busy, CPU 0 32 %), and
-# PostgreSQL pinned beside wrk starved; see docs/performance.md.
-pg_pin=()
+# The PostgreSQL rows pin nothing (start ... none, wrk_pin=(), bench-pg-ceiling as is):
+# three busy parties (wrk, the stub, PostgreSQL's backend) share two cores. A pinned stub
+# drew the backend onto its own core (the scheduler wakes it where its waker runs: CPU 1
+# 81 % busy, CPU 0 32 %), and PostgreSQL pinned beside wrk starved; see docs/performance.md.
 
 # A port below the ephemeral range (where client sockets' local ends live) used by no
 # socket in any state.
@@ -438,7 +437,7 @@ row_stub_pg() {  # ROW: the stub row on PostgreSQL; stub-pg-unpipelined: STUB_PG
     STUB_PG_PIPELINE=$pipeline stub_db=${pg_uri/\/postgres\?/\/stub?} start_stub "$row" none
     local url=$stub_url/v1/persistence/entry
     check "$url" stub - '"visits":1'
-    wrk_pin=("${pg_pin[@]}")
+    wrk_pin=()
     measure "$row" "$label" "$stub_pid" "$url" stub -
     wrk_pin=("${client_pin[@]}")
     stop "$stub_pid"
@@ -448,7 +447,7 @@ ceiling_run() {  # MODE BATCH [pipelined]: one run of bench-pg-ceiling, its sets
     local mode=$1 batch=$2 line m0 m1
     shift 2
     m0=$(machine_jiffies)
-    line=$("${pg_pin[@]}" "$build/tests/bench/bench-pg-ceiling" "${pg_uri/\/postgres\?/\/ceiling?}" \
+    line=$("$build/tests/bench/bench-pg-ceiling" "${pg_uri/\/postgres\?/\/ceiling?}" \
            "$batch" "$duration" "$@") || fail "bench-pg-ceiling failed"
     m1=$(machine_jiffies)
     local machine

@@ -108,10 +108,13 @@ net::Awaitable<net::Response> Router::route(net::Request& req, ThreadServices se
             auto running = net::await_task(std::move(task),
                                            net::steady_ns(dispatcher_.deadline_from(started)));
             out = co_await std::move(running);
-        } else
+        } else {
             out.response = endpoint(req, path);
+            out.ended = std::chrono::steady_clock::now();
+        }
     } catch (...) {
-        record(services.shard, req, path, 500, "", started);  // the server answers 500
+        // The server answers 500.
+        record(services.shard, req, path, 500, "", started, std::chrono::steady_clock::now());
         throw;
     }
     record(services.shard, req, path, static_cast<int>(out.response.result_int()),
@@ -123,7 +126,6 @@ void Router::record(unsigned shard, const net::Request& req, std::string_view pa
                     std::string_view intent, std::chrono::steady_clock::time_point started,
                     std::chrono::steady_clock::time_point ended) const {
     RequestLabels labels{method_label(req.method()), uri_label(path), status, intent};
-    if (ended == std::chrono::steady_clock::time_point{}) ended = std::chrono::steady_clock::now();
     metrics_.request_finished(shard, labels, ended - started);
 }
 
@@ -183,7 +185,8 @@ Task<Router::Invoked> Router::invoke(net::Request& req, const ThreadServices& se
     if (!authorised(req)) {
         log::warning("http", "access denied",
                      {{"path", loggable_path(req.target())}, {"traceId", trace.trace_id()}, {"spanId", trace.span_id()}});
-        co_return Invoked{answer(req, http::status::unauthorized, R"({"text":"Access denied"})"), {}, {}};
+        co_return Invoked{answer(req, http::status::unauthorized, R"({"text":"Access denied"})"), {},
+                          std::chrono::steady_clock::now()};
     }
     // A named input: GCC 12 destroys some temporaries of a co_await full-expression twice.
     auto trace_headers = [&trace] { return trace.headers(); };

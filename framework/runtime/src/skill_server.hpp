@@ -32,17 +32,16 @@ private:
     struct Invoked {
         net::Response response;
         std::string intent;  // as parsed; empty when the body did not parse
-        std::chrono::steady_clock::time_point ended{};  // the Outcome's (unset: read a clock)
+        std::chrono::steady_clock::time_point ended{};  // when the answer was ready
     };
     /// A Task like the dispatcher's (no Asio frame of its own): route() runs it under the
     /// invocation's deadline.
     Task<Invoked> invoke(net::Request& req, const ThreadServices& services,
                          std::chrono::steady_clock::time_point started) const;
     /// `path`: the target without its query.
-    /// `ended`: when the answer was ready (unset: now).
     void record(unsigned shard, const net::Request& req, std::string_view path, int status,
                 std::string_view intent, std::chrono::steady_clock::time_point started,
-                std::chrono::steady_clock::time_point ended = {}) const;
+                std::chrono::steady_clock::time_point ended) const;
     std::string_view uri_label(std::string_view path) const;
     bool authorised(const net::Request& req) const;
 
