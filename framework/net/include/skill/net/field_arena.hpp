@@ -6,6 +6,7 @@
 // from it with FieldAllocator; the server resets it before the next request, when
 // both are gone. Internal: not part of the skill API.
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <type_traits>
 
