@@ -4,7 +4,15 @@
 // tcp::socket: beast::tcp_stream's timer per operation costs ~20 % (issue #11), and
 // a ceiling must be the fastest correct server, not a comfortable one.
 //
-//   bench-ceiling [--host H] [--port P] [--threads N]
+//   bench-ceiling [--host H] [--port P] [--threads N] [--upstream PORT]
+//
+// --upstream PORT: the get+set ceiling (the persistence rows' true limit). Each
+// request is answered only after a GET of the user's entry and a POST of a new one
+// to the persistence stub on 127.0.0.1:PORT, over a keep-alive connection of the
+// session's own, as hello-skill's HELLO_VISIT does; the token is the invocation's
+// "cvi" found by a string search, the entry written is fixed and nothing is parsed
+// but the HTTP heads: the least any skill can do for that row. (A GET is answered at
+// once: run.sh's readiness probe.)
 //
 // One io_context per thread, each with its own SO_REUSEPORT acceptor, so no
 // state is shared between threads. Prints "listening PORT" once bound.
@@ -12,6 +20,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -23,6 +32,7 @@
 #include <charconv>
 #include <cstdio>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -38,13 +48,61 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 // What hello-skill answers to the TELL row's intent, byte for byte.
 constexpr std::string_view body = R"({"type":"TELL","text":"Sorry, I can only say hello."})";
 
+// The persistence calls of the get+set ceiling; empty: a plain ceiling.
+struct Upstream {
+    tcp::endpoint endpoint;
+    std::string get_head;   // up to "Bearer "
+    std::string post_head;  // up to "Bearer "
+    std::string post_tail;  // the rest of the POST's head, and its body
+};
+Upstream upstream;
+
+std::string_view token_of(std::string_view invocation) {
+    constexpr std::string_view key = R"("cvi":")";
+    auto at = invocation.find(key);
+    if (at == std::string_view::npos) return {};
+    at += key.size();
+    auto end = invocation.find('"', at);
+    return end == std::string_view::npos ? std::string_view{} : invocation.substr(at, end - at);
+}
+
+// One exchange with the stub: the request's bytes out, its answer read whole.
+asio::awaitable<bool> call(tcp::socket& socket, beast::flat_buffer& buffer, std::string& wire) {
+    auto [wec, wn] = co_await asio::async_write(socket, asio::buffer(wire), use_tuple);
+    if (wec) co_return false;
+    http::response<http::string_body> res;
+    auto [rec, rn] = co_await http::async_read(socket, buffer, res, use_tuple);
+    // A user's first GET finds no entry yet: 404, as hello-skill expects.
+    co_return !rec && (res.result_int() / 100 == 2 || res.result() == http::status::not_found);
+}
+
+asio::awaitable<bool> get_and_set(tcp::socket& socket, beast::flat_buffer& buffer,
+                                  std::string& wire, std::string_view token) {
+    if (!socket.is_open()) {
+        auto [ec] = co_await socket.async_connect(upstream.endpoint, use_tuple);
+        if (ec) co_return false;
+        socket.set_option(tcp::no_delay(true));
+    }
+    wire.assign(upstream.get_head).append(token).append("\r\n\r\n");
+    if (!co_await call(socket, buffer, wire)) co_return false;
+    wire.assign(upstream.post_head).append(token).append(upstream.post_tail);
+    co_return co_await call(socket, buffer, wire);
+}
+
 asio::awaitable<void> session(tcp::socket stream) {
     stream.set_option(tcp::no_delay(true));
     beast::flat_buffer buffer;
+    tcp::socket stub(stream.get_executor());
+    beast::flat_buffer stub_buffer;
+    std::string wire;
     for (;;) {
         http::request<http::string_body> req;
         auto [rec, rn] = co_await http::async_read(stream, buffer, req, use_tuple);
         if (rec) break;
+        // A GET is the readiness probe: answered at once.
+        if (upstream.endpoint.port() != 0 && req.method() == http::verb::post &&
+            !co_await get_and_set(stub, stub_buffer, wire, token_of(req.body())))
+            break;
         http::response<http::string_body> res{http::status::ok, req.version()};
         res.set(http::field::content_type, "application/json");
         res.keep_alive(req.keep_alive());
@@ -70,6 +128,7 @@ struct Options {
     std::string host = "127.0.0.1";
     unsigned short port = 0;
     unsigned threads = 1;
+    unsigned short upstream = 0;
 };
 
 template <class T>
@@ -86,6 +145,8 @@ bool parse_args(int argc, char** argv, Options& o) {
         else if (flag == "--port" && parse_number(value, o.port))
             continue;
         else if (flag == "--threads" && parse_number(value, o.threads) && o.threads > 0)
+            continue;
+        else if (flag == "--upstream" && parse_number(value, o.upstream) && o.upstream > 0)
             continue;
         else
             return false;
@@ -110,8 +171,22 @@ tcp::acceptor open_acceptor(asio::io_context& ctx, const tcp::endpoint& endpoint
 int main(int argc, char** argv) {
     Options o;
     if (!parse_args(argc, argv, o)) {
-        std::fputs("usage: bench-ceiling [--host H] [--port P] [--threads N]\n", stderr);
+        std::fputs("usage: bench-ceiling [--host H] [--port P] [--threads N] [--upstream PORT]\n",
+                   stderr);
         return 2;
+    }
+    if (o.upstream != 0) {
+        // hello-skill's requests to the stub, header for header (http_transport.cpp).
+        const std::string host = "\r\nHost: 127.0.0.1:" + std::to_string(o.upstream);
+        const std::string fields =
+            "\r\nAccept: application/json\r\nContent-Type: application/json\r\n"
+            "User-Agent: skill-sdk-cpp\r\nAuthorization: Bearer ";
+        constexpr std::string_view entry = R"({"data":{"visits":2,"name":"bench user"}})";
+        upstream.endpoint = {asio::ip::make_address("127.0.0.1"), o.upstream};
+        upstream.get_head = "GET /v1/persistence/entry/data HTTP/1.1" + host + fields;
+        upstream.post_head = "POST /v1/persistence/entry HTTP/1.1" + host + fields;
+        upstream.post_tail = "\r\nContent-Length: " + std::to_string(entry.size()) + "\r\n\r\n";
+        upstream.post_tail += entry;
     }
     std::vector<std::unique_ptr<asio::io_context>> contexts;
     std::vector<tcp::acceptor> acceptors;

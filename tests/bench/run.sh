@@ -13,7 +13,8 @@
 # BENCH_CONNECTIONS [32], BENCH_SERVER_THREADS [1], BENCH_LOG_LEVEL [info],
 # BENCH_STUB_CPU [client] (the persistence rows' stub beside wrk, or "server"),
 # (hello-skill's LOG_LEVEL), BENCH_BUILD_TYPE [Release], BENCH_ROWS [all: ceiling tell tell-quiet persistence
-# persistence-tls peer peer-persistence stub stub-pg pg-ceiling; also: stub-pg-unpipelined],
+# persistence-tls persistence-ceiling persistence-http-ceiling peer peer-persistence stub stub-pg
+# pg-ceiling; also: stub-pg-unpipelined],
 # BENCH_MARKDOWN (also write the table there).
 # stub-pg, stub-pg-unpipelined (the stub with STUB_PG_PIPELINE=off) and pg-ceiling run a throwaway
 # PostgreSQL (tests/support/pg_cluster.sh; fsync and synchronous_commit on, the server's
@@ -31,7 +32,7 @@ runs=${BENCH_RUNS:-3}
 connections=${BENCH_CONNECTIONS:-32}
 server_threads=${BENCH_SERVER_THREADS:-1}
 log_level=${BENCH_LOG_LEVEL:-info}
-rows=${BENCH_ROWS:-ceiling tell tell-quiet persistence persistence-tls peer peer-persistence stub stub-pg pg-ceiling}
+rows=${BENCH_ROWS:-ceiling tell tell-quiet persistence persistence-tls persistence-ceiling persistence-http-ceiling peer peer-persistence stub stub-pg pg-ceiling}
 stub_cpu=${BENCH_STUB_CPU:-client}
 if [[ ${1:-} == --smoke ]]; then
     duration=1 warmup=0 runs=1
@@ -71,7 +72,7 @@ build_release() {
     cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="$build_type" >/dev/null
     # Only what the rows use: the stub rows alone need no skill.
     local targets=(persistence-stub bench-pg-ceiling)
-    [[ " $rows " == *" "@(ceiling|tell|tell-quiet|persistence|persistence-tls|peer|peer-persistence)" "* ]] &&
+    [[ " $rows " == *" "@(ceiling|tell|tell-quiet|persistence|persistence-tls|persistence-ceiling|persistence-http-ceiling|peer|peer-persistence)" "* ]] &&
         targets+=(hello-skill bench-ceiling)
     cmake --build "$build" --target "${targets[@]}" -j2 >/dev/null
 }
@@ -375,24 +376,74 @@ row_tell_group() {  # ROW...: some of ceiling tell tell-quiet
     for row in "${pids[@]}"; do stop "$row"; done
 }
 
-row_persistence() {
+# The get+set rows: each server with a stub of its own, side by side, measured in rounds
+# (measure_rounds) like the TELL rows, so that each ratio between them pairs runs of the
+# same minute. persistence-ceiling is the least any skill can do for the row
+# (bench-ceiling --upstream: the GET and the POST, no JSON) against the same stub;
+# persistence-http-ceiling the same with a bench-ceiling for the stub: the machine's
+# limit for the row's three loopback HTTP exchanges, no storage at all.
+row_persistence_group() {  # ROW...: some of persistence persistence-tls persistence-ceiling
+    local row pids=()      #         persistence-http-ceiling peer-persistence
+    for row in "$@"; do
+        "setup_${row//-/_}"
+        pids+=("$stub_pid" "${spec[$row.pid]}")
+        interleaved[$row]=persistence
+    done
+    measure_rounds "$@"
+    for row in "$@"; do measure_done "$row"; done
+    for row in "${pids[@]}"; do stop "$row"; done
+}
+
+setup_persistence() {
     start_stub persistence "$stub_cpu"
     start_hello "$log_level"
     check "$hello_url" skill HELLO_VISIT '"Visit '
-    measure persistence "persistence hello-skill get+set (LOG_LEVEL=$log_level)" \
+    measure_setup persistence "persistence hello-skill get+set (LOG_LEVEL=$log_level)" \
         "$hello_pid" "$hello_url" skill HELLO_VISIT "$stub_pid"
-    stop "$hello_pid"
-    stop "$stub_pid"
 }
 
-row_persistence_tls() {  # the same, the stub over https (verified, pooled, resumed)
+setup_persistence_tls() {  # the same, the stub over https (verified, pooled, resumed)
     start_stub persistence-tls "$stub_cpu" tls
-    start_hello "$log_level" "$stub_url" "$tmp/pki/ca.pem"
+    hello_name=hello-tls start_hello "$log_level" "$stub_url" "$tmp/pki/ca.pem"
     check "$hello_url" skill HELLO_VISIT '"Visit '
-    measure persistence-tls "persistence hello-skill get+set, stub over https" \
+    measure_setup persistence-tls "persistence hello-skill get+set, stub over https" \
         "$hello_pid" "$hello_url" skill HELLO_VISIT "$stub_pid"
-    stop "$hello_pid"
-    stop "$stub_pid"
+}
+
+setup_persistence_ceiling() {
+    start_stub persistence-ceiling "$stub_cpu"
+    start_upstream_ceiling persistence-ceiling
+    measure_setup persistence-ceiling "get+set ceiling (bench-ceiling --upstream), the stub" \
+        "$started" "$url" skill HELLO_VISIT "$stub_pid"
+}
+
+setup_persistence_http_ceiling() {
+    local port
+    port=$(free_port)
+    pin=$stub_cpu start http-ceiling "http://127.0.0.1:$port/" \
+        "$build/tests/bench/bench-ceiling" --port "$port"
+    stub_pid=$started stub_url=http://127.0.0.1:$port
+    start_upstream_ceiling persistence-http-ceiling
+    measure_setup persistence-http-ceiling \
+        "get+set ceiling (bench-ceiling --upstream), bench-ceiling for the stub" \
+        "$started" "$url" skill HELLO_VISIT "$stub_pid"
+}
+
+start_upstream_ceiling() {  # NAME: bench-ceiling --upstream ${stub_url}'s port; sets $url
+    local port
+    port=$(free_port)
+    start "$1" "http://127.0.0.1:$port/" "$build/tests/bench/bench-ceiling" --port "$port" \
+        --threads "$server_threads" --upstream "${stub_url##*:}"
+    url=http://127.0.0.1:$port/v1/hello
+    check "$url" skill HELLO_VISIT '"TELL"'
+}
+
+setup_peer_persistence() {
+    start_stub peer "$stub_cpu"
+    start_peer "$stub_url"
+    check "$peer_url" ask HELLO_VISIT 'Visit '
+    measure_setup peer-persistence "peer ask-sdk get+set" "$peer_pid" "$peer_url" ask \
+        HELLO_VISIT "$stub_pid"
 }
 
 row_peer() {
@@ -400,16 +451,6 @@ row_peer() {
     check "$peer_url" ask BENCH_TELL 'Sorry, I can only say hello.'
     measure peer "peer ask-sdk plain" "$peer_pid" "$peer_url" ask BENCH_TELL
     stop "$peer_pid"
-}
-
-row_peer_persistence() {
-    start_stub peer "$stub_cpu"
-    start_peer "$stub_url"
-    check "$peer_url" ask HELLO_VISIT 'Visit '
-    measure peer-persistence "peer ask-sdk get+set" "$peer_pid" "$peer_url" ask HELLO_VISIT \
-        "$stub_pid"
-    stop "$peer_pid"
-    stop "$stub_pid"
 }
 
 row_stub() {
@@ -518,8 +559,9 @@ report() {
     echo "| row | req/s | p50 ms | p99 ms | max ms | server CPU % | peak RSS MB |" \
         "stub CPU % | stub RSS MB | machine CPU % | machine CPU µs/req | errors |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    for row in ceiling tell tell-quiet persistence persistence-tls peer peer-persistence stub stub-pg \
-        stub-pg-unpipelined pg-ceiling pg-ceiling-pipelined pg-ceiling-half; do
+    for row in ceiling tell tell-quiet persistence persistence-tls persistence-ceiling \
+        persistence-http-ceiling peer peer-persistence stub stub-pg stub-pg-unpipelined pg-ceiling \
+        pg-ceiling-pipelined pg-ceiling-half; do
         have "$row" || continue
         printf '| %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
             "${result[$row.label]}" \
@@ -542,13 +584,22 @@ report() {
     fi
     have tell && target "TELL p99 ms" "$(ms "${result[tell.p99]}")" "<=" 1
     if have persistence && have peer-persistence; then
-        target "persistence / peer get+set req/s" \
-            "$(ratio "${result[persistence.rps]}" "${result[peer-persistence.rps]}")" ">=" 10
+        target "persistence / peer get+set req/s" "$(paired_ratio persistence peer-persistence)" \
+            ">=" 10
     fi
     if have persistence-tls && have persistence; then
         target "persistence https / http get+set req/s" \
-            "$(ratio "${result[persistence-tls.rps]}" "${result[persistence.rps]}")" ">=" 0.7
+            "$(paired_ratio persistence-tls persistence)" ">=" 0.7
     fi
+    # What bounds the row: the least skill with the same stub, and with no storage at all.
+    local info a b label
+    for info in "persistence-ceiling peer-persistence get+set ceiling (the stub) / peer" \
+        "persistence persistence-ceiling persistence / get+set ceiling (the stub)" \
+        "persistence-http-ceiling peer-persistence get+set ceiling (no storage) / peer"; do
+        read -r a b label <<<"$info"
+        have "$a" && have "$b" &&
+            printf '| %s (information) | %s | - | - |\n' "$label" "$(paired_ratio "$a" "$b")"
+    done
     if have tell && have peer; then
         target "TELL / peer plain req/s" "$(ratio "${result[tell.rps]}" "${result[peer.rps]}")" ">=" 10
     fi
@@ -582,9 +633,13 @@ for ((i = 1; i <= connections; i++)); do
 done >"$tmp/tokens"
 
 stub_url=http://127.0.0.1:9
-tell_group=()
+tell_group=() persistence_group=()
 for row in $rows; do
-    case $row in ceiling | tell | tell-quiet) tell_group+=("$row") ;; esac
+    case $row in
+    ceiling | tell | tell-quiet) tell_group+=("$row") ;;
+    persistence | persistence-tls | persistence-ceiling | persistence-http-ceiling | peer-persistence)
+        persistence_group+=("$row") ;;
+    esac
 done
 for row in $rows; do
     case $row in
@@ -593,10 +648,11 @@ for row in $rows; do
         ((${#tell_group[@]})) && row_tell_group "${tell_group[@]}"
         tell_group=()
         ;;
-    persistence) row_persistence ;;
-    persistence-tls) row_persistence_tls ;;
+    persistence | persistence-tls | persistence-ceiling | persistence-http-ceiling | peer-persistence)
+        ((${#persistence_group[@]})) && row_persistence_group "${persistence_group[@]}"
+        persistence_group=()
+        ;;
     peer) row_peer ;;
-    peer-persistence) row_peer_persistence ;;
     stub) row_stub ;;
     stub-pg | stub-pg-unpipelined) row_stub_pg "$row" ;;
     pg-ceiling) row_pg_ceiling ;;
@@ -606,8 +662,8 @@ done
 
 report | tee "${BENCH_MARKDOWN:-/dev/null}"
 bad=0
-for row in ceiling tell tell-quiet persistence persistence-tls peer peer-persistence stub stub-pg \
-    stub-pg-unpipelined; do
+for row in ceiling tell tell-quiet persistence persistence-tls persistence-ceiling \
+    persistence-http-ceiling peer peer-persistence stub stub-pg stub-pg-unpipelined; do
     if have "$row" && ((result[$row.errors] > 0)); then
         say "$row: ${result[$row.errors]} errors or non-2xx answers"
         bad=1
