@@ -346,53 +346,56 @@ start_peer() {
     peer_pid=$started peer_url=http://127.0.0.1:$port/
 }
 
-# ceiling, tell, tell-quiet: their servers side by side (each pinned as always; only
-# the one under load is busy), measured in rounds (measure_rounds), so that each
-# TELL / ceiling ratio pairs runs of the same minute.
-row_tell_group() {  # ROW...: some of ceiling tell tell-quiet
-    local row port url level pids=()
+# Rows measured in rounds (measure_rounds): their servers run side by side (each pinned as
+# always; only the one under load is busy), and each round runs each row once, so that a
+# ratio between two rows of a group pairs runs of the same minute.
+#   tell: ceiling, tell, tell-quiet.
+#   persistence: the get+set rows, each server with a stub of its own. persistence-ceiling
+#   is the least any skill can do for the row (bench-ceiling --upstream: the GET and the
+#   POST, no JSON) against the same stub; persistence-http-ceiling the same with a
+#   bench-ceiling for the stub: the machine's limit for the row's three loopback HTTP
+#   exchanges, no storage at all.
+group_of() {  # ROW: its group, or nothing
+    case $1 in
+    ceiling | tell | tell-quiet) echo tell ;;
+    persistence | persistence-tls | persistence-ceiling | persistence-http-ceiling | peer-persistence)
+        echo persistence ;;
+    esac
+}
+
+measure_group() {  # GROUP ROW...: setup_<row> for each, then rounds of all
+    local group=$1 row pids=()
+    shift
     for row in "$@"; do
-        if [[ $row == ceiling ]]; then
-            port=$(free_port)
-            start ceiling "http://127.0.0.1:$port/" \
-                "$build/tests/bench/bench-ceiling" --port "$port" --threads "$server_threads"
-            url=http://127.0.0.1:$port/v1/hello
-            check "$url" skill BENCH_TELL '"TELL"'
-            measure_setup ceiling "ceiling (Beast on tcp::socket, fixed body)" "$started" "$url" \
-                skill BENCH_TELL
-        else
-            level=$log_level
-            [[ $row == tell-quiet ]] && level=warning
-            hello_name=$row start_hello "$level" http://127.0.0.1:9
-            check "$hello_url" skill BENCH_TELL '"TELL"'
-            measure_setup "$row" "TELL hello-skill (LOG_LEVEL=$level)" "$hello_pid" "$hello_url" \
-                skill BENCH_TELL
-        fi
-        pids+=("${spec[$row.pid]}")
-        interleaved[$row]=tell
+        "setup_${row//-/_}"
+        pids+=("${spec[$row.pid]}" ${spec[$row.helper]:+"${spec[$row.helper]}"})
+        interleaved[$row]=$group
     done
     measure_rounds "$@"
     for row in "$@"; do measure_done "$row"; done
     for row in "${pids[@]}"; do stop "$row"; done
 }
 
-# The get+set rows: each server with a stub of its own, side by side, measured in rounds
-# (measure_rounds) like the TELL rows, so that each ratio between them pairs runs of the
-# same minute. persistence-ceiling is the least any skill can do for the row
-# (bench-ceiling --upstream: the GET and the POST, no JSON) against the same stub;
-# persistence-http-ceiling the same with a bench-ceiling for the stub: the machine's
-# limit for the row's three loopback HTTP exchanges, no storage at all.
-row_persistence_group() {  # ROW...: some of persistence persistence-tls persistence-ceiling
-    local row pids=()      #         persistence-http-ceiling peer-persistence
-    for row in "$@"; do
-        "setup_${row//-/_}"
-        pids+=("$stub_pid" "${spec[$row.pid]}")
-        interleaved[$row]=persistence
-    done
-    measure_rounds "$@"
-    for row in "$@"; do measure_done "$row"; done
-    for row in "${pids[@]}"; do stop "$row"; done
+setup_ceiling() {
+    local port url
+    port=$(free_port)
+    start ceiling "http://127.0.0.1:$port/" \
+        "$build/tests/bench/bench-ceiling" --port "$port" --threads "$server_threads"
+    url=http://127.0.0.1:$port/v1/hello
+    check "$url" skill BENCH_TELL '"TELL"'
+    measure_setup ceiling "ceiling (Beast on tcp::socket, fixed body)" "$started" "$url" \
+        skill BENCH_TELL
 }
+
+setup_tell() {  # [ROW [LEVEL]]: hello-skill answering the TELL
+    local row=${1:-tell} level=${2:-$log_level}
+    hello_name=$row start_hello "$level" http://127.0.0.1:9
+    check "$hello_url" skill BENCH_TELL '"TELL"'
+    measure_setup "$row" "TELL hello-skill (LOG_LEVEL=$level)" "$hello_pid" "$hello_url" \
+        skill BENCH_TELL
+}
+
+setup_tell_quiet() { setup_tell tell-quiet warning; }
 
 setup_persistence() {
     start_stub persistence "$stub_cpu"
@@ -534,6 +537,11 @@ row_pg_ceiling() {  # plain libpq upserts, batches of $connections, same server 
 
 # ------------------------------------------------------------------ report
 
+# Every row of the table, in its order (pg-ceiling measures the last three).
+table_rows=(ceiling tell tell-quiet persistence persistence-tls persistence-ceiling
+    persistence-http-ceiling peer peer-persistence stub stub-pg stub-pg-unpipelined pg-ceiling
+    pg-ceiling-pipelined pg-ceiling-half)
+
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 have() { [[ -n ${result[$1.rps]:-} ]]; }
@@ -559,9 +567,7 @@ report() {
     echo "| row | req/s | p50 ms | p99 ms | max ms | server CPU % | peak RSS MB |" \
         "stub CPU % | stub RSS MB | machine CPU % | machine CPU µs/req | errors |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    for row in ceiling tell tell-quiet persistence persistence-tls persistence-ceiling \
-        persistence-http-ceiling peer peer-persistence stub stub-pg stub-pg-unpipelined pg-ceiling \
-        pg-ceiling-pipelined pg-ceiling-half; do
+    for row in "${table_rows[@]}"; do
         have "$row" || continue
         printf '| %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
             "${result[$row.label]}" \
@@ -633,25 +639,20 @@ for ((i = 1; i <= connections; i++)); do
 done >"$tmp/tokens"
 
 stub_url=http://127.0.0.1:9
-tell_group=() persistence_group=()
+declare -A group_rows  # group_rows[group]: its rows, measured together at the first one's place
 for row in $rows; do
-    case $row in
-    ceiling | tell | tell-quiet) tell_group+=("$row") ;;
-    persistence | persistence-tls | persistence-ceiling | persistence-http-ceiling | peer-persistence)
-        persistence_group+=("$row") ;;
-    esac
+    group=$(group_of "$row")
+    [[ -n $group ]] && group_rows[$group]+=" $row"
 done
 for row in $rows; do
+    group=$(group_of "$row")
+    if [[ -n $group ]]; then
+        # shellcheck disable=SC2086  # one row per word
+        [[ -n ${group_rows[$group]} ]] && measure_group "$group" ${group_rows[$group]}
+        group_rows[$group]=
+        continue
+    fi
     case $row in
-    ceiling | tell | tell-quiet)
-        # All three at the place of the first, in rounds.
-        ((${#tell_group[@]})) && row_tell_group "${tell_group[@]}"
-        tell_group=()
-        ;;
-    persistence | persistence-tls | persistence-ceiling | persistence-http-ceiling | peer-persistence)
-        ((${#persistence_group[@]})) && row_persistence_group "${persistence_group[@]}"
-        persistence_group=()
-        ;;
     peer) row_peer ;;
     stub) row_stub ;;
     stub-pg | stub-pg-unpipelined) row_stub_pg "$row" ;;
@@ -662,8 +663,7 @@ done
 
 report | tee "${BENCH_MARKDOWN:-/dev/null}"
 bad=0
-for row in ceiling tell tell-quiet persistence persistence-tls persistence-ceiling \
-    persistence-http-ceiling peer peer-persistence stub stub-pg stub-pg-unpipelined; do
+for row in "${table_rows[@]}"; do
     if have "$row" && ((result[$row.errors] > 0)); then
         say "$row: ${result[$row.errors]} errors or non-2xx answers"
         bad=1
